@@ -1,0 +1,6 @@
+namespace Analytics.Benchmarks;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}
