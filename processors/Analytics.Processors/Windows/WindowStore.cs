@@ -1,0 +1,238 @@
+using Analytics.Processors.Aggregates;
+using Analytics.Processors.Dimensions;
+
+namespace Analytics.Processors.Windows;
+
+/// <summary>One row's state inside a window: its accumulator and whether it must be (re-)emitted.</summary>
+internal sealed class WindowCell
+{
+    public WindowCell(QoeAccumulator acc)
+    {
+        Acc = acc;
+    }
+
+    public QoeAccumulator Acc { get; }
+
+    /// <summary>Whether a row for this cell has been written, so a change must be written again.</summary>
+    public bool Emitted { get; set; }
+
+    /// <summary>Changed since it was last written, in a window that has already fired.</summary>
+    public bool Dirty { get; set; }
+}
+
+internal sealed class Window
+{
+    public Window(long start, long end, int cubeCount)
+    {
+        Start = start;
+        End = end;
+        Cells = new Dictionary<CubeKey, WindowCell>[cubeCount];
+        for (var c = 0; c < cubeCount; c++)
+        {
+            Cells[c] = [];
+        }
+    }
+
+    public long Start { get; }
+
+    public long End { get; }
+
+    public bool Fired { get; set; }
+
+    public Dictionary<CubeKey, WindowCell>[] Cells { get; }
+
+    /// <summary>Cells changed after the window fired, waiting for the next sweep to write their correction.</summary>
+    public List<(int Cube, CubeKey Key, WindowCell Cell)> Dirty { get; } = [];
+}
+
+/// <summary>Receives window rows as windows fire or are corrected. The accumulator must be read at once.</summary>
+internal interface IWindowRowSink
+{
+    void WindowRow(int sizeIndex, long windowStart, int cube, CubeKey key, QoeAccumulator acc, bool correction);
+}
+
+/// <summary>
+/// The open windows of one partition, per size. A window fires when the watermark passes its end and
+/// stays in memory after that, until the partition says no late beacon can change it any more.
+/// </summary>
+internal sealed class WindowStore
+{
+    private readonly WindowSizes _sizes;
+    private readonly int _cubeCount;
+    private readonly Dictionary<long, Window>[] _windows;
+    private readonly Window?[] _recent;
+    private readonly long[] _purgedThrough;
+
+    public WindowStore(WindowSizes sizes, int cubeCount)
+    {
+        _sizes = sizes;
+        _cubeCount = cubeCount;
+        _windows = sizes.Sizes.Select(_ => new Dictionary<long, Window>()).ToArray();
+        _recent = new Window?[sizes.Count];
+        _purgedThrough = sizes.Sizes.Select(_ => long.MinValue).ToArray();
+    }
+
+    public WindowSizes Sizes => _sizes;
+
+    /// <summary>Contributions that arrived for a window already dropped; non-zero means a bug, and is reported.</summary>
+    public long LostContributions { get; private set; }
+
+    public int OpenWindowCount => _windows.Sum(w => w.Count);
+
+    public IEnumerable<Window> WindowsOfSize(int sizeIndex) => _windows[sizeIndex].Values;
+
+    /// <summary>Adds a contribution at time <paramref name="t"/> to the window of every size.</summary>
+    public void Apply(in Contribution c, long t, int sign, SessionDims dims)
+    {
+        for (var s = 0; s < _sizes.Count; s++)
+        {
+            ApplyToSize(s, c, t, sign, dims);
+        }
+    }
+
+    public void ApplyToSize(int sizeIndex, in Contribution c, long t, int sign, SessionDims dims)
+    {
+        var window = GetWindow(sizeIndex, t);
+        if (window is null)
+        {
+            LostContributions++;
+            return;
+        }
+
+        var keys = dims.Keys;
+        for (var cube = 0; cube < keys.Length; cube++)
+        {
+            var cells = window.Cells[cube];
+            var key = keys[cube];
+            if (!cells.TryGetValue(key, out var cell))
+            {
+                cell = new WindowCell(new QoeAccumulator());
+                cells.Add(key, cell);
+            }
+
+            c.ApplyTo(cell.Acc, sign);
+            if (window.Fired && !cell.Dirty)
+            {
+                cell.Dirty = true;
+                window.Dirty.Add((cube, key, cell));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fires the windows ending at or before <paramref name="boundary"/>, writes corrections of fired
+    /// windows, and drops windows ending at or before <paramref name="finalThrough"/>.
+    /// </summary>
+    public void Sweep(long boundary, long finalThrough, IWindowRowSink sink)
+    {
+        for (var s = 0; s < _sizes.Count; s++)
+        {
+            var windows = _windows[s];
+            List<long>? purge = null;
+            foreach (var w in windows.Values)
+            {
+                if (!w.Fired && w.End <= boundary)
+                {
+                    w.Fired = true;
+                    for (var cube = 0; cube < _cubeCount; cube++)
+                    {
+                        foreach (var (key, cell) in w.Cells[cube])
+                        {
+                            if (!cell.Acc.IsZero)
+                            {
+                                sink.WindowRow(s, w.Start, cube, key, cell.Acc, correction: false);
+                                cell.Emitted = true;
+                            }
+                        }
+                    }
+                }
+                else if (w.Dirty.Count > 0)
+                {
+                    foreach (var (cube, key, cell) in w.Dirty)
+                    {
+                        cell.Dirty = false;
+                        if (cell.Emitted || !cell.Acc.IsZero)
+                        {
+                            sink.WindowRow(s, w.Start, cube, key, cell.Acc, correction: cell.Emitted);
+                            cell.Emitted = true;
+                        }
+                    }
+
+                    w.Dirty.Clear();
+                }
+
+                if (w.End <= finalThrough)
+                {
+                    (purge ??= []).Add(w.Start);
+                }
+            }
+
+            if (purge is not null)
+            {
+                foreach (var start in purge)
+                {
+                    windows.Remove(start, out var removed);
+                    _purgedThrough[s] = Math.Max(_purgedThrough[s], removed!.End);
+                    if (ReferenceEquals(_recent[s], removed))
+                    {
+                        _recent[s] = null;
+                    }
+                }
+            }
+        }
+    }
+
+    public IEnumerable<(int Cube, CubeKey Key)> LiveKeys()
+    {
+        foreach (var windows in _windows)
+        {
+            foreach (var w in windows.Values)
+            {
+                for (var c = 0; c < _cubeCount; c++)
+                {
+                    foreach (var key in w.Cells[c].Keys)
+                    {
+                        yield return (c, key);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Restores a window from a checkpoint.</summary>
+    public Window Restore(int sizeIndex, long start, bool fired)
+    {
+        var w = new Window(start, start + _sizes.Sizes[sizeIndex], _cubeCount) { Fired = fired };
+        _windows[sizeIndex][start] = w;
+        return w;
+    }
+
+    public long PurgedThrough(int sizeIndex) => _purgedThrough[sizeIndex];
+
+    public void RestorePurgedThrough(int sizeIndex, long value) => _purgedThrough[sizeIndex] = value;
+
+    private Window? GetWindow(int s, long t)
+    {
+        var size = _sizes.Sizes[s];
+        var start = EventTime.Floor(t, size);
+        var recent = _recent[s];
+        if (recent is not null && recent.Start == start)
+        {
+            return recent;
+        }
+
+        if (!_windows[s].TryGetValue(start, out var w))
+        {
+            if (start + size <= _purgedThrough[s])
+            {
+                return null;
+            }
+
+            w = new Window(start, start + size, _cubeCount);
+            _windows[s].Add(start, w);
+        }
+
+        _recent[s] = w;
+        return w;
+    }
+}

@@ -1,0 +1,44 @@
+using Analytics.Processors.Pipeline;
+using Analytics.Testing.Reference;
+
+namespace Analytics.Testing;
+
+/// <summary>Runs messages through one <see cref="PartitionProcessor"/> per partition, in memory, and finishes the input.</summary>
+internal static class ProcessorHarness
+{
+    public static (CollectingOutput Output, Dictionary<int, PartitionProcessor> Partitions) Run(
+        IEnumerable<DeliveredMessage> messages, ProcessorOptions options, bool finish = true)
+    {
+        var output = new CollectingOutput(options.ResolveWindows(), options.ResolveCubes());
+        var partitions = new Dictionary<int, PartitionProcessor>();
+        var offsets = new Dictionary<int, long>();
+        foreach (var m in messages)
+        {
+            if (!partitions.TryGetValue(m.Partition, out var p))
+            {
+                partitions[m.Partition] = p = new PartitionProcessor(new PartitionId("test/topic", m.Partition), options, output);
+            }
+
+            var offset = offsets.GetValueOrDefault(m.Partition);
+            offsets[m.Partition] = offset + 1;
+            p.Process(offset, 0, m.Key, m.Value);
+        }
+
+        if (finish)
+        {
+            foreach (var p in partitions.Values)
+            {
+                p.Finish();
+            }
+        }
+
+        return (output, partitions);
+    }
+
+    public static ReferenceOptions ReferenceOptionsFor(ProcessorOptions o) => new(
+        o.ResolveWindows().Sizes,
+        (long)o.OutOfOrderness.TotalMilliseconds,
+        (long)o.AllowedLateness.TotalMilliseconds,
+        (long)o.SessionTimeout.TotalMilliseconds,
+        o.ResolveCubes().Select(c => (c.Name, c.Dimensions.Select(d => Processors.Dimensions.Dimensions.ColumnName(d)).ToArray())).ToArray());
+}
