@@ -384,13 +384,17 @@ internal sealed class PartitionProcessor : IWindowRowSink
 
     private static ulong HashSessionId(ReadOnlySpan<char> id) => StableHash.Hash64(MemoryMarshal.AsBytes(id));
 
+    /// <summary>Sweeps run since the last message (by idleness or the end of input); part of the row version.</summary>
+    internal long SweepsSinceLastMessage => _sweepSeq;
+
     /// <summary>Checkpoint access: the ended-session memory.</summary>
     internal IEnumerable<(long EndTs, ulong Hash)> EndedSessions => _endedOrder;
 
     /// <summary>Restores the state captured by a checkpoint; the checkpoint reader is the only caller.</summary>
-    internal void Restore(long lastOffset, long maxTs, long watermark, long swept, IEnumerable<Session> sessions, IEnumerable<(long EndTs, ulong Hash)> ended)
+    internal void Restore(long lastOffset, long maxTs, long watermark, long swept, long sweepSeq, IEnumerable<Session> sessions, IEnumerable<(long EndTs, ulong Hash)> ended)
     {
         _lastOffset = lastOffset;
+        _sweepSeq = sweepSeq;
         _maxTs = maxTs;
         _watermark = watermark;
         _swept = swept;

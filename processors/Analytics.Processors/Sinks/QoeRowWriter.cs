@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Text.Json;
+using Analytics.Ingest.Events;
+using Analytics.Processors.Aggregates;
+using Analytics.Processors.Dimensions;
+using Analytics.Processors.Pipeline;
+using Analytics.Processors.Sessions;
+
+namespace Analytics.Processors.Sinks;
+
+/// <summary>
+/// Writes rows as JSONEachRow for one table into a growing buffer. Column names match
+/// Sinks/Migrations/*.sql; a test inserts every kind of row into chDB to keep them in step.
+/// </summary>
+internal sealed class QoeRowWriter : IDisposable
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly Utf8JsonWriter _json;
+
+    public QoeRowWriter(string table)
+    {
+        Table = table;
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+    }
+
+    public string Table { get; }
+
+    public int Rows { get; private set; }
+
+    public int Bytes => _buffer.WrittenCount + (int)_json.BytesPending;
+
+    public void WindowRow(PartitionId partition, long version, long windowStart, Cube cube, CubeKey key, QoeAccumulator acc)
+    {
+        var w = _json;
+        w.WriteStartObject();
+        w.WriteNumber("window_start"u8, windowStart / 1000);
+        for (var i = 0; i < cube.Dimensions.Length; i++)
+        {
+            w.WriteString(cube.Dimensions[i].ColumnName(), key.Values[i]);
+        }
+
+        w.WriteString("source"u8, partition.Source);
+        w.WriteNumber("source_partition"u8, partition.Partition);
+        w.WriteNumber("attempts"u8, acc.Attempts);
+        w.WriteNumber("plays"u8, acc.Plays);
+        w.WriteNumber("video_start_failures"u8, acc.VideoStartFailures);
+        w.WriteNumber("exits_before_video_start"u8, acc.ExitsBeforeVideoStart);
+        w.WriteNumber("playback_failures"u8, acc.PlaybackFailures);
+        w.WriteStartObject("start_time_sketch"u8);
+        var keys = acc.StartTime.Keys;
+        var counts = acc.StartTime.Counts;
+        Span<byte> digits = stackalloc byte[8];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i].TryFormat(digits, out var n, provider: System.Globalization.CultureInfo.InvariantCulture);
+            w.WriteNumber(digits[..n], counts[i]);
+        }
+
+        w.WriteEndObject();
+        w.WriteNumber("start_time_sum_ms"u8, acc.StartTimeSumMs);
+        w.WriteNumber("playing_ms"u8, acc.PlayingMs);
+        w.WriteNumber("rebuffer_ms"u8, acc.RebufferMs);
+        w.WriteNumber("seek_rebuffer_ms"u8, acc.SeekRebufferMs);
+        w.WriteNumber("rebuffers"u8, acc.Rebuffers);
+        w.WriteNumber("seek_rebuffers"u8, acc.SeekRebuffers);
+        w.WriteNumber("bitrate_kbps_ms"u8, acc.Bitrate.Numerator);
+        w.WriteNumber("bitrate_switches"u8, acc.BitrateSwitches);
+        w.WriteNumber("concurrent_plays"u8, acc.ConcurrentPlays);
+        w.WriteNumber("bytes"u8, acc.Bytes);
+        w.WriteNumber("cache_hit_bytes"u8, acc.CacheHitBytes);
+        w.WriteNumber("errors"u8, acc.Errors);
+        w.WriteNumber("fatal_errors"u8, acc.FatalErrors);
+        w.WriteStartObject("errors_by_code"u8);
+        if (acc.ErrorsByCode is not null)
+        {
+            foreach (var (code, count) in acc.ErrorsByCode)
+            {
+                w.WriteNumber(code, count);
+            }
+        }
+
+        w.WriteEndObject();
+        w.WriteNumber("version"u8, version);
+        EndRow();
+    }
+
+    public void LateRow(PartitionId partition, in LateBeacon beacon)
+    {
+        var w = _json;
+        w.WriteStartObject();
+        w.WriteString("source"u8, partition.Source);
+        w.WriteNumber("source_partition"u8, partition.Partition);
+        w.WriteNumber("source_offset"u8, beacon.Offset);
+        w.WriteString("event_id"u8, beacon.EventId);
+        w.WriteString("session_id"u8, beacon.SessionId);
+        w.WriteString("event_type"u8, beacon.Type.ToWire());
+        WriteTime(w, "event_time"u8, beacon.EventTs);
+        WriteTime(w, "watermark"u8, beacon.Watermark);
+        w.WriteNumber("lateness_ms"u8, beacon.LatenessMs);
+        w.WriteString("payload"u8, System.Text.Encoding.UTF8.GetString(beacon.Payload));
+        EndRow();
+    }
+
+    public void OrphanRow(PartitionId partition, string sessionId, in SessionEvent beacon, long sessionEndTs)
+    {
+        var w = _json;
+        w.WriteStartObject();
+        w.WriteString("source"u8, partition.Source);
+        w.WriteNumber("source_partition"u8, partition.Partition);
+        w.WriteString("session_id"u8, sessionId);
+        w.WriteString("event_type"u8, beacon.Type.ToWire());
+        WriteTime(w, "event_time"u8, beacon.Ts);
+        w.WriteNumber("event_id_hash"u8, beacon.EventIdHash);
+        WriteTime(w, "session_end_time"u8, sessionEndTs);
+        EndRow();
+    }
+
+    /// <summary>Takes the rows written so far and starts a new batch.</summary>
+    public RowBatch Take()
+    {
+        _json.Flush();
+        var batch = new RowBatch(Table, _buffer.WrittenMemory.ToArray(), Rows);
+        _buffer.ResetWrittenCount();
+        _json.Reset(_buffer);
+        Rows = 0;
+        return batch;
+    }
+
+    public void Dispose() => _json.Dispose();
+
+    /// <summary>DateTime64(3) accepts a decimal number of seconds.</summary>
+    private static void WriteTime(Utf8JsonWriter w, ReadOnlySpan<byte> name, long ms) => w.WriteNumber(name, ms / 1000m);
+
+    private void EndRow()
+    {
+        _json.WriteEndObject();
+        _json.Flush();
+        _buffer.Write("\n"u8);
+
+        // Each row is its own JSON document: reset so the writer does not separate them with commas.
+        _json.Reset(_buffer);
+        Rows++;
+    }
+}
+
+/// <summary>Rows for one table in JSONEachRow, ready to insert.</summary>
+internal sealed record RowBatch(string Table, byte[] Data, int Rows);
