@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Analytics.Processors.ClickHouse;
+using Analytics.Processors.Pipeline;
+using Analytics.Processors.Sinks;
+
+namespace Analytics.Processors.Checkpoints;
+
+/// <summary>A stored checkpoint: the partition state and the offset it covers.</summary>
+internal sealed record StoredCheckpoint(ulong Id, long NextOffset, long Watermark, byte[] Data);
+
+/// <summary>
+/// Keeps partition checkpoints in ClickHouse, next to the rows they cover, so any processor instance
+/// that takes over a partition finds them. One checkpoint is one insert (all its chunks in one block),
+/// so a crash never leaves half of one.
+/// </summary>
+internal sealed class CheckpointStore
+{
+    private const int ChunkBytes = 8 * 1024 * 1024;
+    private readonly IClickHouseConnection _connection;
+    private readonly string _table;
+    private readonly string _consumerGroup;
+    private readonly TimeProvider _time;
+    private ulong _lastId;
+
+    public CheckpointStore(IClickHouseConnection connection, string database, string consumerGroup, TimeProvider time)
+    {
+        _connection = connection;
+        _table = $"{database}.{QoeTables.Checkpoints}";
+        _consumerGroup = consumerGroup;
+        _time = time;
+    }
+
+    public async Task SaveAsync(PartitionId partition, long nextOffset, long watermark, byte[] data, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var id = Math.Max((ulong)now.ToUnixTimeMilliseconds(), _lastId + 1);
+        _lastId = id;
+        var chunks = Math.Max(1, (data.Length + ChunkBytes - 1) / ChunkBytes);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            for (var i = 0; i < chunks; i++)
+            {
+                var slice = data.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, data.Length - (i * ChunkBytes)));
+                w.Reset(buffer);
+                w.WriteStartObject();
+                w.WriteString("consumer_group", _consumerGroup);
+                w.WriteString("source", partition.Source);
+                w.WriteNumber("source_partition", partition.Partition);
+                w.WriteNumber("checkpoint_id", id);
+                w.WriteNumber("next_offset", nextOffset);
+                w.WriteNumber("watermark", watermark);
+                w.WriteNumber("created_at", now.ToUnixTimeMilliseconds() / 1000m);
+                w.WriteNumber("chunk", i);
+                w.WriteNumber("chunks", chunks);
+                w.WriteBase64String("data", slice);
+                w.WriteEndObject();
+                w.Flush();
+                buffer.WriteByte((byte)'\n');
+            }
+        }
+
+        await _connection.InsertAsync(_table, "JSONEachRow", buffer.ToArray(), ct);
+    }
+
+    public async Task<StoredCheckpoint?> LoadAsync(PartitionId partition, CancellationToken ct)
+    {
+        var where = string.Create(
+            CultureInfo.InvariantCulture,
+            $"consumer_group = {Quote(_consumerGroup)} AND source = {Quote(partition.Source)} AND source_partition = {partition.Partition}");
+        var sql = $"SELECT checkpoint_id, next_offset, watermark, chunk, chunks, data FROM {_table} "
+            + $"WHERE {where} AND checkpoint_id = (SELECT max(checkpoint_id) FROM {_table} WHERE {where}) ORDER BY chunk";
+        var output = await _connection.QueryAsync(sql, "JSONEachRow", ct);
+        var rows = Encoding.UTF8.GetString(output).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        var first = rows[0];
+        var expected = first.GetProperty("chunks").GetInt32();
+        if (rows.Count != expected)
+        {
+            throw new CheckpointException($"The latest checkpoint of {partition} has {rows.Count} of its {expected} chunks. Delete it from {_table} to fall back to the previous one.");
+        }
+
+        using var data = new MemoryStream();
+        foreach (var row in rows)
+        {
+            data.Write(Convert.FromBase64String(row.GetProperty("data").GetString()!));
+        }
+
+        return new StoredCheckpoint(
+            ulong.Parse(first.GetProperty("checkpoint_id").GetString() ?? first.GetProperty("checkpoint_id").GetRawText(), CultureInfo.InvariantCulture),
+            ParseInt64(first.GetProperty("next_offset")),
+            ParseInt64(first.GetProperty("watermark")),
+            data.ToArray());
+    }
+
+    // ClickHouse quotes 64-bit integers in JSON output by default.
+    private static long ParseInt64(JsonElement e) => e.ValueKind == JsonValueKind.String
+        ? long.Parse(e.GetString()!, CultureInfo.InvariantCulture)
+        : e.GetInt64();
+
+    private static string Quote(string value) => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+}

@@ -1,0 +1,87 @@
+using Analytics.Ingest.DeadLetters;
+using Analytics.Ingest.Events;
+using Analytics.Processors.Aggregates;
+using Analytics.Processors.Dimensions;
+using Analytics.Processors.Sessions;
+using Analytics.Processors.Sinks;
+using Analytics.Processors.Windows;
+
+namespace Analytics.Processors.Pipeline;
+
+/// <summary>
+/// Buffers what one partition produces: rows per ClickHouse table and dead letters. The worker hands
+/// the buffers to the sink after each batch of messages, and always before a checkpoint, so the sink
+/// sees a partition's rows before the checkpoint that covers them.
+/// </summary>
+internal sealed class PartitionOutput : IPartitionOutput, IDisposable
+{
+    private readonly IReadOnlyList<Cube> _cubes;
+    private readonly QoeRowWriter[,] _windows;
+    private readonly QoeRowWriter _late = new(QoeTables.LateEvents);
+    private readonly QoeRowWriter _orphans = new(QoeTables.OrphanEvents);
+    private readonly string _topic;
+
+    public PartitionOutput(WindowSizes sizes, IReadOnlyList<Cube> cubes, string topic)
+    {
+        _cubes = cubes;
+        _topic = topic;
+        _windows = new QoeRowWriter[sizes.Count, cubes.Count];
+        for (var s = 0; s < sizes.Count; s++)
+        {
+            for (var c = 0; c < cubes.Count; c++)
+            {
+                _windows[s, c] = new QoeRowWriter(cubes[c].TableName(sizes.Labels[s]));
+            }
+        }
+    }
+
+    public List<DeadLetterRecord> DeadLetters { get; } = [];
+
+    private IEnumerable<QoeRowWriter> Writers => _windows.Cast<QoeRowWriter>().Append(_late).Append(_orphans);
+
+    public void WindowRow(PartitionId partition, long version, int sizeIndex, long windowStart, int cube, CubeKey key, QoeAccumulator acc, bool correction)
+        => _windows[sizeIndex, cube].WindowRow(partition, version, windowStart, _cubes[cube], key, acc);
+
+    public void SessionEnded(PartitionId partition, long version, Session session)
+    {
+        // Session rows are written from schema version 2 on.
+    }
+
+    public void Late(PartitionId partition, in LateBeacon beacon) => _late.LateRow(partition, beacon);
+
+    public void Orphan(PartitionId partition, string sessionId, in SessionEvent beacon, long sessionEndTs)
+        => _orphans.OrphanRow(partition, sessionId, beacon, sessionEndTs);
+
+    public void Invalid(PartitionId partition, long offset, InvalidEvent error, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+        => DeadLetters.Add(new DeadLetterRecord
+        {
+            OriginalKey = key.IsEmpty ? null : key.ToArray(),
+            OriginalValue = value.ToArray(),
+            Reason = error.Code,
+            Field = error.Field,
+            Message = error.Message,
+            SourceTopic = _topic,
+            SourcePartition = partition.Partition,
+            SourceOffset = offset,
+        });
+
+    /// <summary>Takes the buffered rows of every table holding at least <paramref name="minBytes"/>.</summary>
+    public IEnumerable<RowBatch> TakeBatches(int minBytes)
+    {
+        foreach (var writer in Writers)
+        {
+            if (writer.Rows > 0 && writer.Bytes >= minBytes)
+            {
+                yield return writer.Take();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var writer in Writers)
+        {
+            writer.Dispose();
+        }
+    }
+}

@@ -1,0 +1,217 @@
+using System.Threading.Channels;
+using Analytics.Ingest;
+using Analytics.Ingest.DeadLetters;
+using Analytics.Processors.Checkpoints;
+using Analytics.Processors.ClickHouse;
+using Analytics.Processors.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace Analytics.Processors.Sinks;
+
+/// <summary>What the sink is asked to do, in order.</summary>
+internal abstract record SinkItem;
+
+internal sealed record RowsItem(RowBatch Batch) : SinkItem;
+
+/// <summary>Make a partition's state durable, then let its offset be committed.</summary>
+internal sealed record CheckpointItem(PartitionId Partition, long NextOffset, long Watermark, byte[] State, TaskCompletionSource? Done) : SinkItem;
+
+internal sealed record FlushItem(TaskCompletionSource Done) : SinkItem;
+
+/// <summary>
+/// The single writer to ClickHouse. Rows are batched per table and inserted when enough are pending,
+/// or after the flush interval. A checkpoint first flushes every row and dead letter received before
+/// it, then stores the state, and only then reports the offset as committable: so a committed offset
+/// never has anything derived from it that is not durable.
+/// </summary>
+internal sealed class ClickHouseSink
+{
+    private readonly IClickHouseConnection _connection;
+    private readonly CheckpointStore _checkpoints;
+    private readonly DeadLetterProducer _deadLetters;
+    private readonly SinkOptions _options;
+    private readonly Action<PartitionId, long> _committable;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Dictionary<string, List<RowBatch>> _pending = [];
+    private int _pendingRows;
+    private long _pendingBytes;
+    private long _oldestPending = -1;
+
+    public ClickHouseSink(
+        IClickHouseConnection connection,
+        CheckpointStore checkpoints,
+        DeadLetterProducer deadLetters,
+        SinkOptions options,
+        Action<PartitionId, long> committable,
+        TimeProvider time,
+        ILogger log)
+    {
+        _connection = connection;
+        _checkpoints = checkpoints;
+        _deadLetters = deadLetters;
+        _options = options;
+        _committable = committable;
+        _time = time;
+        _log = log;
+        Input = Channel.CreateBounded<SinkItem>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public Channel<SinkItem> Input { get; }
+
+    public long RowsWritten;
+    public long Inserts;
+    public long CheckpointsWritten;
+    public long CheckpointBytes;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var reader = Input.Reader;
+        while (true)
+        {
+            SinkItem? item;
+            if (_pendingRows == 0)
+            {
+                if (!await reader.WaitToReadAsync(ct))
+                {
+                    break;
+                }
+            }
+            else
+            {
+                var waitMs = _options.FlushInterval.TotalMilliseconds - _time.GetElapsedTime(_oldestPending).TotalMilliseconds;
+                if (waitMs <= 0)
+                {
+                    await FlushAsync(ct);
+                    continue;
+                }
+
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromMilliseconds(waitMs));
+                try
+                {
+                    if (!await reader.WaitToReadAsync(timeout.Token))
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await FlushAsync(ct);
+                    continue;
+                }
+            }
+
+            while (reader.TryRead(out item))
+            {
+                await HandleAsync(item, ct);
+            }
+        }
+
+        await FlushAsync(ct);
+    }
+
+    private async Task HandleAsync(SinkItem item, CancellationToken ct)
+    {
+        switch (item)
+        {
+            case RowsItem rows:
+                if (!_pending.TryGetValue(rows.Batch.Table, out var list))
+                {
+                    _pending[rows.Batch.Table] = list = [];
+                }
+
+                list.Add(rows.Batch);
+                if (_pendingRows == 0)
+                {
+                    _oldestPending = _time.GetTimestamp();
+                }
+
+                _pendingRows += rows.Batch.Rows;
+                _pendingBytes += rows.Batch.Data.Length;
+                if (_pendingRows >= _options.MaxBatchRows || _pendingBytes >= _options.MaxBatchBytes)
+                {
+                    await FlushAsync(ct);
+                }
+
+                break;
+
+            case CheckpointItem checkpoint:
+                await FlushAsync(ct);
+                await _deadLetters.FlushAsync(ct);
+
+                await WithRetriesAsync($"checkpoint of {checkpoint.Partition}", () => _checkpoints.SaveAsync(checkpoint.Partition, checkpoint.NextOffset, checkpoint.Watermark, checkpoint.State, ct), ct);
+                Interlocked.Increment(ref CheckpointsWritten);
+                Interlocked.Add(ref CheckpointBytes, checkpoint.State.Length);
+                _committable(checkpoint.Partition, checkpoint.NextOffset);
+                checkpoint.Done?.TrySetResult();
+                break;
+
+            case FlushItem flush:
+                await FlushAsync(ct);
+                flush.Done.TrySetResult();
+                break;
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken ct)
+    {
+        if (_pendingRows == 0)
+        {
+            return;
+        }
+
+        foreach (var (table, batches) in _pending)
+        {
+            if (batches.Count == 0)
+            {
+                continue;
+            }
+
+            var data = batches.Count == 1 ? batches[0].Data : Concat(batches);
+            var rows = batches.Sum(b => b.Rows);
+            await WithRetriesAsync($"insert of {rows} rows into {table}", () => _connection.InsertAsync($"{_options.Database}.{table}", "JSONEachRow", data, ct), ct);
+            Interlocked.Add(ref RowsWritten, rows);
+            Interlocked.Increment(ref Inserts);
+            batches.Clear();
+        }
+
+        _pendingRows = 0;
+        _pendingBytes = 0;
+    }
+
+    private async Task WithRetriesAsync(string what, Func<Task> action, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (AnalyticsException ex) when (ex.IsTransient && attempt < _options.MaxAttempts)
+            {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, attempt - 1)));
+                _log.LogWarning(ex, "The {What} failed (attempt {Attempt} of {Max}); retrying in {Delay}.", what, attempt, _options.MaxAttempts, delay);
+                await Task.Delay(delay, _time, ct);
+            }
+        }
+    }
+
+    private static byte[] Concat(List<RowBatch> batches)
+    {
+        var data = new byte[batches.Sum(b => b.Data.Length)];
+        var at = 0;
+        foreach (var b in batches)
+        {
+            b.Data.CopyTo(data, at);
+            at += b.Data.Length;
+        }
+
+        return data;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Reflection;
+using Analytics.Processors.Dimensions;
+using Analytics.Processors.Windows;
+
+namespace Analytics.Processors.Sinks;
+
+/// <summary>The ClickHouse tables the processor writes, and the migrations that create them.</summary>
+internal static class QoeTables
+{
+    public const string LateEvents = "late_events";
+    public const string OrphanEvents = "orphan_events";
+    public const string Checkpoints = "processor_checkpoints";
+
+    /// <summary>The fact tables a processor with these windows and cubes writes to.</summary>
+    public static IEnumerable<string> FactTables(WindowSizes sizes, IEnumerable<Cube> cubes)
+        => cubes.SelectMany(c => sizes.Labels.Select(c.TableName));
+
+    /// <summary>The schema migrations, in order, from the embedded Sinks/Migrations/*.sql files.</summary>
+    public static IReadOnlyList<(int Version, string Name, string Sql)> MigrationScripts { get; } = LoadScripts();
+
+    private static List<(int Version, string Name, string Sql)> LoadScripts()
+    {
+        var assembly = typeof(QoeTables).Assembly;
+        var scripts = new List<(int, string, string)>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            // Resource names end with "<NNNN>_<name>.sql".
+            var file = resource.Split('.')[^2];
+            var underscore = file.IndexOf('_', StringComparison.Ordinal);
+            var version = int.Parse(file.AsSpan(0, underscore), System.Globalization.CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            scripts.Add((version, file[(underscore + 1)..], reader.ReadToEnd()));
+        }
+
+        return scripts;
+    }
+}
