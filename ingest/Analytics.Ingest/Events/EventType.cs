@@ -51,7 +51,7 @@ internal static class EventTypes
             6 when utf8.SequenceEqual("resume"u8) => EventType.Resume,
             9 when utf8.SequenceEqual("heartbeat"u8) => EventType.Heartbeat,
             11 when utf8.SequenceEqual("first_frame"u8) => EventType.FirstFrame,
-            11 when utf8.SequenceEqual("rebuffer_end"u8) => EventType.RebufferEnd,
+            12 when utf8.SequenceEqual("rebuffer_end"u8) => EventType.RebufferEnd,
             12 when utf8.SequenceEqual("play_request"u8) => EventType.PlayRequest,
             14 when utf8.SequenceEqual("rebuffer_start"u8) => EventType.RebufferStart,
             14 when utf8.SequenceEqual("bitrate_change"u8) => EventType.BitrateChange,
