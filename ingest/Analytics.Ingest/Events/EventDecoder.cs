@@ -76,6 +76,25 @@ internal sealed class EventDecoder
 
     public bool TryDecode(ReadOnlySpan<byte> utf8, out PlaybackEvent ev)
     {
+        if (TryDecodeV1(utf8, out ev))
+        {
+            return true;
+        }
+
+        // A beacon of another version may break v1's field rules anywhere, even before its "v"
+        // is read: name the version, so that a rollout mistake shows as such.
+        if (Error.Reason is InvalidEventReason.MissingField or InvalidEventReason.InvalidField
+                or InvalidEventReason.DuplicateField or InvalidEventReason.UnknownEventType
+            && Error.Field != "v" && OtherSchemaVersion(utf8) is { } version)
+        {
+            Fail(InvalidEventReason.UnsupportedSchemaVersion, "v", $"schema version {version} is not supported; this processor reads version {PlaybackBeacon.SchemaVersion}");
+        }
+
+        return false;
+    }
+
+    private bool TryDecodeV1(ReadOnlySpan<byte> utf8, out PlaybackEvent ev)
+    {
         ev = default;
         ev.PlayheadMs = PlaybackEvent.Absent;
         ev.Bytes = PlaybackEvent.Absent;
@@ -316,6 +335,38 @@ internal sealed class EventDecoder
             ErrorCode = ev.ErrorCode,
             Fatal = ev.Type == EventType.Error ? ev.Fatal : null,
         };
+    }
+
+    /// <summary>The top-level "v" when it is a valid version number other than the one this decoder reads.</summary>
+    private static long? OtherSchemaVersion(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isVersion = reader.ValueTextEquals("v"u8);
+                reader.Read();
+                if (isVersion && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var v)
+                    && v is >= 0 and <= int.MaxValue && v != PlaybackBeacon.SchemaVersion)
+                {
+                    return v;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // The version is unknown, so the original rejection stands.
+        }
+
+        return null;
     }
 
     private bool RequireForType(EventType type, Seen seen) => type switch
