@@ -1,4 +1,3 @@
-using System.Reflection;
 using Analytics.Processors.Dimensions;
 using Analytics.Processors.Windows;
 

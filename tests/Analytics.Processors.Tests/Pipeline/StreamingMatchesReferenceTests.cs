@@ -53,6 +53,19 @@ public sealed class StreamingMatchesReferenceTests
         Assert.Equal(0, partitions.Values.Sum(p => p.Counters.Replays));
     }
 
+    [Fact]
+    public void Agrees_with_reference_on_simulated_traffic_with_every_delivery_knob()
+    {
+        var messages = SimulatedTraffic.Deliver(SimulatedTraffic.WithAllKnobs(seed: 7, sessions: 400, TimeSpan.FromMinutes(12)), partitions: 3);
+        var (_, partitions) = AssertAgrees(messages, Options);
+
+        // The traffic must actually exercise what the test claims to cover.
+        Assert.True(partitions.Values.Sum(p => p.Counters.TooLate) > 0, "no too-late beacons");
+        Assert.True(partitions.Values.Sum(p => p.Counters.Duplicates) > 0, "no duplicates");
+        Assert.True(partitions.Values.Sum(p => p.Counters.Invalid) > 0, "no invalid messages");
+        Assert.True(partitions.Values.Sum(p => p.Counters.Replays) > 0, "no late beacon was replayed");
+    }
+
     internal static (CollectingOutput Output, Dictionary<int, PartitionProcessor> Partitions) AssertAgrees(
         List<DeliveredMessage> messages, ProcessorOptions options, string context = "")
     {
