@@ -28,8 +28,8 @@ namespace Analytics.Processors.ClickHouse;
 /// deflate request bodies; basic auth, X-ClickHouse-User/-Key headers or user/password parameters.</para>
 /// <para>Not supported: <c>compress=1</c>/<c>decompress=1</c> (ClickHouse's internal LZ4 framing: refused with 501),
 /// sessions (<c>session_id</c> is ignored; every request starts with <c>USE database</c>), settings passed as URL
-/// parameters and <c>param_*</c> query parameters (ignored), progress headers, X-ClickHouse-Summary, HTTPS, and
-/// ClickHouse's rule that GET is read-only (only matters when the endpoint is configured writable).</para>
+/// parameters and <c>param_*</c> query parameters (ignored), external data (multipart bodies), progress headers,
+/// X-ClickHouse-Summary, HTTPS, and ClickHouse's rule that GET is read-only (only matters when writable).</para>
 /// Read-only by default: the connection must then be read-only (chDB <c>readonly=1</c>), which the endpoint checks.
 /// </summary>
 internal sealed partial class ClickHouseQueryEndpoint : IAsyncDisposable
@@ -55,7 +55,8 @@ internal sealed partial class ClickHouseQueryEndpoint : IAsyncDisposable
     public Uri Url { get; private set; } = null!;
 
     /// <summary>
-    /// Starts listening. The endpoint does not own <paramref name="connection"/>; dispose it after the endpoint.
+    /// Starts listening. Give the endpoint a connection of its own (every request runs <c>USE database</c> on it);
+    /// the endpoint does not dispose it, so dispose it after the endpoint.
     /// </summary>
     public static async Task<ClickHouseQueryEndpoint> StartAsync(
         ClickHouseQueryEndpointOptions options, IClickHouseConnection connection, ILogger? logger = null, CancellationToken ct = default)

@@ -202,8 +202,8 @@ public sealed class ClickHouseQueryEndpointTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_writable_endpoint_takes_inserts_from_the_http_client()
     {
-        await using var endpoint = await ClickHouseQueryEndpoint.StartAsync(
-            new ClickHouseQueryEndpointOptions { Port = 0, ReadOnly = false }, _chdb.Connection);
+        await using var writer = await _chdb.OpenAsync(readOnly: false);
+        await using var endpoint = await ClickHouseQueryEndpoint.StartAsync(new ClickHouseQueryEndpointOptions { Port = 0, ReadOnly = false }, writer);
         await using var client = new HttpClickHouseConnection(new ClickHouseHttpOptions { Url = endpoint.Url.ToString(), Database = Database });
 
         await client.ExecuteAsync("CREATE TABLE IF NOT EXISTS written (k String, v Map(Int16, Int64)) ENGINE = MergeTree ORDER BY k");

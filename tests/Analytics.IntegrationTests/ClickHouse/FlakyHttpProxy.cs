@@ -11,8 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Analytics.IntegrationTests.ClickHouse;
 
 /// <summary>
-/// A tiny HTTP proxy in front of a real ClickHouse: fails the first N requests (503 from a "load balancer", or a
-/// dropped connection) and forwards the rest untouched (bodies stay compressed). Records what it saw.
+/// A tiny HTTP proxy in front of a real ClickHouse: fails the first N requests (503 from a "load balancer", a
+/// dropped connection, or no answer at all) and forwards the rest untouched (bodies stay compressed). Records what it saw.
 /// </summary>
 internal sealed class FlakyHttpProxy : IAsyncDisposable
 {
@@ -28,6 +28,7 @@ internal sealed class FlakyHttpProxy : IAsyncDisposable
     {
         ServiceUnavailable,
         DropConnection,
+        NoAnswer,
     }
 
     public string Url { get; private set; } = string.Empty;
@@ -72,6 +73,20 @@ internal sealed class FlakyHttpProxy : IAsyncDisposable
             if (FailWith == Failure.DropConnection)
             {
                 context.Abort();
+                return;
+            }
+
+            if (FailWith == Failure.NoAnswer)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up, as it should.
+                }
+
                 return;
             }
 

@@ -142,6 +142,22 @@ public sealed class HttpClickHouseConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_without_an_answer_times_out_on_the_injected_clock_and_is_retried()
+    {
+        // The fake clock fires the 1 s timeout at once, so this takes no wall-clock second (and an attempt may be
+        // cancelled before the proxy even sees it).
+        await using var connection = Connect(_server.Options with { Url = _proxy.Url, RequestTimeout = TimeSpan.FromSeconds(1), MaxRetries = 1 });
+        _proxy.FailNext(5, FlakyHttpProxy.Failure.NoAnswer);
+
+        var error = await Assert.ThrowsAsync<ClickHouseTransportException>(() => connection.QueryAsync("SELECT 1", "TabSeparated"));
+
+        Assert.True(error.IsTransient);
+        Assert.Contains("did not answer within 1 s", error.Message);
+        Assert.InRange(_proxy.Requests, 0, 2);
+        Assert.Equal(1, connection.RetryCount);
+    }
+
+    [Fact]
     public async Task Non_transient_errors_are_not_retried()
     {
         await using var connection = Connect(_server.Options with { Url = _proxy.Url, MaxRetries = 3 });
