@@ -123,7 +123,8 @@ internal sealed partial class ClickHouseQueryEndpoint : IAsyncDisposable
             return;
         }
 
-        if (request.Path == "/ping")
+        // Like ClickHouse, health checks need no credentials.
+        if (request.Path == "/ping" || (request.Path == "/" && isGet && request.Query["query"].ToString().Length == 0))
         {
             await WriteTextAsync(response, StatusCodes.Status200OK, "Ok.\n");
             return;
@@ -146,74 +147,25 @@ internal sealed partial class ClickHouseQueryEndpoint : IAsyncDisposable
             return;
         }
 
-        var parameters = request.Query;
-        if (parameters["compress"] == "1" || parameters["decompress"] == "1")
+        var (query, error) = await ReadQueryAsync(request, isGet, context.RequestAborted);
+        if (query is null)
         {
-            await WriteErrorAsync(response, new ClickHouseError(
-                ClickHouseErrors.NotImplemented, "NOT_IMPLEMENTED", "compress=1 and decompress=1 (ClickHouse's internal compression) are not supported by this endpoint; use enable_http_compression=1 with gzip"));
+            await WriteErrorAsync(response, error!.Value);
             return;
         }
 
-        string sql;
-        try
-        {
-            var body = isGet ? string.Empty : await ReadBodyAsync(request, context.RequestAborted);
-            var queryParameter = parameters["query"].ToString();
-            if (isGet && queryParameter.Length == 0)
-            {
-                await WriteTextAsync(response, StatusCodes.Status200OK, "Ok.\n");
-                return;
-            }
-
-            sql = queryParameter.Length > 0 && body.Length > 0 ? queryParameter + "\n" + body : queryParameter + body;
-        }
-        catch (ClickHouseServerException e)
-        {
-            await WriteErrorAsync(response, e.Error);
-            return;
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            await WriteErrorAsync(response, new ClickHouseError(
-                229, "QUERY_IS_TOO_LARGE", $"The request body is larger than {_options.MaxRequestBodyBytes} bytes (MaxRequestBodyBytes)"));
-            return;
-        }
-
-        if (string.IsNullOrWhiteSpace(sql))
-        {
-            await WriteErrorAsync(response, new ClickHouseError(ClickHouseErrors.SyntaxError, "SYNTAX_ERROR", "Empty query"));
-            return;
-        }
-
-        var database = parameters["database"] is { Count: > 0 } db ? db.ToString() : _options.DefaultDatabase;
-        if (!ClickHouseSql.IsIdentifier(database))
-        {
-            await WriteErrorAsync(response, new ClickHouseError(ClickHouseErrors.BadArguments, "BAD_ARGUMENTS", $"Invalid database name '{database}'"));
-            return;
-        }
-
-        var defaultFormat = parameters["default_format"] is { Count: > 0 } f ? f.ToString() : DefaultFormat;
-        if (!ClickHouseSql.IsIdentifier(defaultFormat))
-        {
-            await WriteErrorAsync(response, new ClickHouseError(73, "UNKNOWN_FORMAT", $"Unknown format {defaultFormat}"));
-            return;
-        }
-
-        var format = FormatClause().Match(sql) is { Success: true } m ? m.Groups[1].Value : defaultFormat;
-        var queryId = parameters["query_id"] is { Count: > 0 } id && id.ToString().Length > 0 ? id.ToString() : Guid.NewGuid().ToString("D");
-        response.Headers["X-ClickHouse-Query-Id"] = queryId;
-        response.Headers["X-ClickHouse-Format"] = format;
+        response.Headers["X-ClickHouse-Query-Id"] = query.QueryId;
+        response.Headers["X-ClickHouse-Format"] = query.Format;
         response.Headers["X-ClickHouse-Timezone"] = _timezone;
-
         byte[] output;
         try
         {
             // One text, so that no other request's USE can slip in between on the shared connection.
-            output = await _connection.QueryAsync($"USE {database};\n{sql}", defaultFormat, context.RequestAborted);
+            output = await _connection.QueryAsync($"USE {query.Database};\n{query.Sql}", query.DefaultFormat, context.RequestAborted);
         }
         catch (ClickHouseServerException e)
         {
-            _logger.LogDebug("Query {QueryId} failed: {Error}", queryId, e.Message);
+            _logger.LogDebug("Query {QueryId} failed: {Error}", query.QueryId, e.Message);
             await WriteErrorAsync(response, e.Error);
             return;
         }
@@ -223,14 +175,14 @@ internal sealed partial class ClickHouseQueryEndpoint : IAsyncDisposable
         }
         catch (Exception e) when (e is ClickHouseException or ObjectDisposedException)
         {
-            _logger.LogWarning(e, "Query {QueryId} failed", queryId);
+            _logger.LogWarning(e, "Query {QueryId} failed", query.QueryId);
             await WriteErrorAsync(response, new ClickHouseError(1002, "UNKNOWN_EXCEPTION", e.Message.TrimEnd('.')));
             return;
         }
 
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = ContentTypeOf(format);
-        if (parameters["enable_http_compression"] == "1" && AcceptsGzip(request))
+        response.ContentType = ContentTypeOf(query.Format);
+        if (request.Query["enable_http_compression"] == "1" && AcceptsGzip(request))
         {
             response.Headers.ContentEncoding = "gzip";
             output = Gzip(output);
@@ -241,6 +193,48 @@ internal sealed partial class ClickHouseQueryEndpoint : IAsyncDisposable
         {
             await response.Body.WriteAsync(output, context.RequestAborted);
         }
+    }
+
+    /// <summary>The query of a request, ClickHouse-style, or the error ClickHouse would answer with.</summary>
+    private async Task<(Query? Query, ClickHouseError? Error)> ReadQueryAsync(HttpRequest request, bool isGet, CancellationToken ct)
+    {
+        var parameters = request.Query;
+        if (parameters["compress"] == "1" || parameters["decompress"] == "1")
+        {
+            return (null, new ClickHouseError(
+                ClickHouseErrors.NotImplemented,
+                "NOT_IMPLEMENTED",
+                "compress=1 and decompress=1 (ClickHouse's internal compression) are not supported by this endpoint; use enable_http_compression=1 with gzip"));
+        }
+
+        var database = parameters["database"] is { Count: > 0 } db ? db.ToString() : _options.DefaultDatabase;
+        if (!ClickHouseSql.IsIdentifier(database))
+        {
+            return (null, new ClickHouseError(ClickHouseErrors.BadArguments, "BAD_ARGUMENTS", $"Invalid database name '{database}'"));
+        }
+
+        var defaultFormat = parameters["default_format"] is { Count: > 0 } f ? f.ToString() : DefaultFormat;
+        if (!ClickHouseSql.IsIdentifier(defaultFormat))
+        {
+            return (null, new ClickHouseError(73, "UNKNOWN_FORMAT", $"Unknown format {defaultFormat}"));
+        }
+
+        var (body, bodyError) = isGet ? (string.Empty, null) : await ReadBodyAsync(request, ct);
+        if (bodyError is not null)
+        {
+            return (null, bodyError);
+        }
+
+        var queryParameter = parameters["query"].ToString();
+        var sql = queryParameter.Length > 0 && body.Length > 0 ? queryParameter + "\n" + body : queryParameter + body;
+        if (string.IsNullOrWhiteSpace(sql))
+        {
+            return (null, new ClickHouseError(ClickHouseErrors.SyntaxError, "SYNTAX_ERROR", "Empty query"));
+        }
+
+        var format = FormatClause().Match(sql) is { Success: true } m ? m.Groups[1].Value : defaultFormat;
+        var queryId = parameters["query_id"].ToString() is { Length: > 0 } id ? id : Guid.NewGuid().ToString("D");
+        return (new Query(sql, database, defaultFormat, format, queryId), null);
     }
 
     private ClickHouseError? Authenticate(HttpContext context)
@@ -292,29 +286,43 @@ internal sealed partial class ClickHouseQueryEndpoint : IAsyncDisposable
         => CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(actual)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 
-    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    private async Task<(string Body, ClickHouseError? Error)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
-        Stream body = request.Body;
         var encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
-        body = encoding switch
+        Stream? body = encoding switch
         {
-            "" or "identity" => body,
-            "gzip" or "x-gzip" => new GZipStream(body, CompressionMode.Decompress, leaveOpen: true),
-            "deflate" => new ZLibStream(body, CompressionMode.Decompress, leaveOpen: true),
-            _ => throw new ClickHouseServerException(
-                new ClickHouseError(ClickHouseErrors.UnknownCompressionMethod, "UNKNOWN_COMPRESSION_METHOD", $"Unknown Content-Encoding of HTTP request: {encoding} (this endpoint takes gzip or deflate)"),
-                "endpoint"),
+            "" or "identity" => request.Body,
+            "gzip" or "x-gzip" => new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
+            "deflate" => new ZLibStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
+            _ => null,
         };
-        await using (body)
+        if (body is null)
         {
-            using var reader = new StreamReader(body, Encoding.UTF8);
-            try
+            return (string.Empty, new ClickHouseError(
+                ClickHouseErrors.UnknownCompressionMethod,
+                "UNKNOWN_COMPRESSION_METHOD",
+                $"Unknown Content-Encoding of HTTP request: {encoding} (this endpoint takes gzip or deflate)"));
+        }
+
+        try
+        {
+            using var reader = new StreamReader(body, Encoding.UTF8, leaveOpen: true);
+            return (await reader.ReadToEndAsync(ct), null);
+        }
+        catch (InvalidDataException e)
+        {
+            return (string.Empty, new ClickHouseError(271, "CANNOT_DECOMPRESS", $"Cannot decompress the request body ({encoding}): {e.Message.TrimEnd('.')}"));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (string.Empty, new ClickHouseError(
+                229, "QUERY_IS_TOO_LARGE", $"The request body is larger than {_options.MaxRequestBodyBytes} bytes (MaxRequestBodyBytes)"));
+        }
+        finally
+        {
+            if (body != request.Body)
             {
-                return await reader.ReadToEndAsync(ct);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new ClickHouseServerException(new ClickHouseError(271, "CANNOT_DECOMPRESS", $"Cannot decompress the request body ({encoding}): {e.Message}"), "endpoint");
+                await body.DisposeAsync();
             }
         }
     }
@@ -363,6 +371,8 @@ internal sealed partial class ClickHouseQueryEndpoint : IAsyncDisposable
             or "Avro" or "Protobuf" or "MsgPack" => "application/octet-stream",
         _ => "text/plain; charset=UTF-8",
     };
+
+    private sealed record Query(string Sql, string Database, string DefaultFormat, string Format, string QueryId);
 
     // ClickHouse takes FORMAT as the last clause; a trailing semicolon is allowed.
     [GeneratedRegex(@"\bFORMAT\s+([A-Za-z][A-Za-z0-9_]*)\s*;?\s*$", RegexOptions.IgnoreCase)]

@@ -186,6 +186,7 @@ public sealed class ClickHouseQueryEndpointTests : IAsyncLifetime, IDisposable
         await using var good = new HttpClickHouseConnection(new ClickHouseHttpOptions { Url = url, User = "analyst", Password = "p@ss:word", Database = "default" });
         await using var bad = new HttpClickHouseConnection(new ClickHouseHttpOptions { Url = url, User = "analyst", Password = "x", Database = "default" });
 
+        Assert.Equal("Ok.\n", await _http.GetStringAsync($"{url}ping"));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.NotEmpty(anonymous.Headers.WwwAuthenticate);
         Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
