@@ -12,13 +12,13 @@ internal abstract class ClickHouseException : ProcessorException
 /// <summary>ClickHouse (a server or chDB) ran the statement and reported an error with a code.</summary>
 internal sealed class ClickHouseServerException : ClickHouseException
 {
-    public ClickHouseServerException(ClickHouseError error, string source, string? queryId = null, int? httpStatus = null)
-        : base(Describe(error, source))
+    public ClickHouseServerException(ClickHouseError error, string connection, string? queryId = null, int? httpStatus = null)
+        : base(Describe(error, connection))
     {
         Code = error.Code;
         Name = error.Name;
         ServerMessage = error.Message;
-        Connection = source;
+        Connection = connection;
         QueryId = queryId;
         HttpStatus = httpStatus;
     }
@@ -44,7 +44,7 @@ internal sealed class ClickHouseServerException : ClickHouseException
 
     public override bool IsTransient => ClickHouseErrors.IsTransient(Code);
 
-    private static string Describe(ClickHouseError error, string source)
+    private static string Describe(ClickHouseError error, string connection)
     {
         var hint = error.Code switch
         {
@@ -56,7 +56,7 @@ internal sealed class ClickHouseServerException : ClickHouseException
             _ when ClickHouseErrors.IsTransient(error.Code) => " This is usually temporary; the operation may succeed if retried.",
             _ => string.Empty,
         };
-        return $"ClickHouse at {source} failed with code {error.Code} ({error.Name ?? "unknown"}): {error.Message}.{hint}";
+        return $"ClickHouse at {connection} failed with code {error.Code} ({error.Name ?? "unknown"}): {error.Message}.{hint}";
     }
 }
 
