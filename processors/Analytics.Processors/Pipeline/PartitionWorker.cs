@@ -117,24 +117,26 @@ internal sealed class PartitionWorker
 
     private async Task ProcessAsync(List<ConsumeResult<byte[], byte[]>> messages, CancellationToken ct)
     {
-        (PartitionProcessor Processor, PartitionOutput Output) current = default;
+        PartitionProcessor? current = null;
         var currentPartition = -1;
         foreach (var m in messages)
         {
             var partition = m.Partition.Value;
             if (partition != currentPartition)
             {
-                if (!_partitions.TryGetValue(partition, out current))
+                if (!_partitions.TryGetValue(partition, out var owned))
                 {
                     // Not ours any more: it was revoked after this batch was read, and its new owner replays it.
                     currentPartition = -1;
                     continue;
                 }
 
+                current = owned.Processor;
                 currentPartition = partition;
             }
+
             var ts = m.Message.Timestamp.Type == TimestampType.NotAvailable ? 0 : m.Message.Timestamp.UnixTimestampMs;
-            current.Processor.Process(m.Offset.Value, ts, m.Message.Key, m.Message.Value);
+            current!.Process(m.Offset.Value, ts, m.Message.Key, m.Message.Value);
         }
 
         foreach (var (_, output) in _partitions.Values)
