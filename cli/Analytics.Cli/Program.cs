@@ -1,10 +1,27 @@
+using System.CommandLine;
+using Analytics.Cli.Commands;
+
 namespace Analytics.Cli;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("analytics: commands are being assembled; see README.md.");
-        return args.Length == 0 ? 0 : 2;
+        var root = new RootCommand("Real-time QoE analytics for video streaming: Kafka beacons → sessions and windows → ClickHouse.")
+        {
+            DemoCommand.Create(),
+            RunCommand.Create(),
+            BrokerCommand.Create(),
+            SimulateCommand.Create(),
+            QueryCommand.Create(),
+            ServeCommand.Create(),
+            MigrateCommand.Create(),
+        };
+        root.Options.Add(CommandSupport.ConfigFile);
+        root.Options.Add(CommandSupport.Set);
+        root.Options.Add(CommandSupport.DataDir);
+
+        // Commands handle SIGINT/SIGTERM themselves (see Shutdown) so that stopping flushes and commits.
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

@@ -52,7 +52,7 @@ internal sealed class CheckpointStore
                 w.WriteNumber("checkpoint_id", id);
                 w.WriteNumber("next_offset", nextOffset);
                 w.WriteNumber("watermark", watermark);
-                w.WriteNumber("created_at", now.ToUnixTimeMilliseconds() / 1000m);
+                QoeRowWriter.WriteTime(w, "created_at"u8, now.ToUnixTimeMilliseconds());
                 w.WriteNumber("chunk", i);
                 w.WriteNumber("chunks", chunks);
                 w.WriteBase64String("data", slice);

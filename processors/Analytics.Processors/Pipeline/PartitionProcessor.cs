@@ -24,6 +24,27 @@ internal sealed class PartitionCounters
     public long WindowRows;
     public long Corrections;
     public readonly long[] InvalidByReason = new long[Enum.GetValues<InvalidEventReason>().Length];
+
+    /// <summary>Adds another partition's counts, e.g. to keep the totals of partitions this process gave up.</summary>
+    public void Add(PartitionCounters other)
+    {
+        Messages += other.Messages;
+        Valid += other.Valid;
+        Invalid += other.Invalid;
+        Duplicates += other.Duplicates;
+        TooLate += other.TooLate;
+        Orphans += other.Orphans;
+        Replays += other.Replays;
+        Timeouts += other.Timeouts;
+        SessionsStarted += other.SessionsStarted;
+        SessionsEnded += other.SessionsEnded;
+        WindowRows += other.WindowRows;
+        Corrections += other.Corrections;
+        for (var i = 0; i < InvalidByReason.Length; i++)
+        {
+            InvalidByReason[i] += other.InvalidByReason[i];
+        }
+    }
 }
 
 /// <summary>

@@ -52,6 +52,7 @@ internal sealed class ProcessorHost
     private readonly Dictionary<int, long> _lastMessageAt = [];
     private readonly Dictionary<int, long> _endOffsets = [];
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PartitionCounters _released = new();
     private PartitionWorker[] _workers = [];
     private ClickHouseSink? _sink;
     private DeadLetterProducer? _deadLetters;
@@ -88,7 +89,14 @@ internal sealed class ProcessorHost
         get
         {
             var processors = _assigned.Values.ToList();
-            long Sum(Func<PartitionCounters, long> f) => processors.Sum(p => f(p.Counters));
+            long Sum(Func<PartitionCounters, long> f)
+            {
+                lock (_released)
+                {
+                    return f(_released) + processors.Sum(p => f(p.Counters));
+                }
+            }
+
             return new PipelineStatus(
                 processors.Count,
                 Sum(c => c.Messages),
@@ -323,7 +331,7 @@ internal sealed class ProcessorHost
         {
             var p = tp.Partition.Value;
             _log.LogWarning("Lost partition {Partition}; its state is dropped and its new owner resumes from the last checkpoint.", p);
-            if (_assigned.TryRemove(p, out _))
+            if (Release(p))
             {
                 Send(WorkerFor(p), new DropItem(p));
             }
@@ -357,8 +365,24 @@ internal sealed class ProcessorHost
         Commit(consumer);
         foreach (var p in partitions)
         {
-            _assigned.TryRemove(p, out _);
+            Release(p);
         }
+    }
+
+    /// <summary>Forgets a partition, keeping its counts in the totals.</summary>
+    private bool Release(int partition)
+    {
+        if (!_assigned.TryRemove(partition, out var processor))
+        {
+            return false;
+        }
+
+        lock (_released)
+        {
+            _released.Add(processor.Counters);
+        }
+
+        return true;
     }
 
     private void Commit(IConsumer<byte[], byte[]> consumer)

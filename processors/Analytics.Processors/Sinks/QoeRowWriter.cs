@@ -128,8 +128,13 @@ internal sealed class QoeRowWriter : IDisposable
 
     public void Dispose() => _json.Dispose();
 
-    /// <summary>DateTime64(3) accepts a decimal number of seconds.</summary>
-    private static void WriteTime(Utf8JsonWriter w, ReadOnlySpan<byte> name, long ms) => w.WriteNumber(name, ms / 1000m);
+    /// <summary>DateTime64(3) columns take 'YYYY-MM-DD hh:mm:ss.fff' in UTC (a fractional number is refused).</summary>
+    public static void WriteTime(Utf8JsonWriter w, ReadOnlySpan<byte> name, long ms)
+    {
+        Span<byte> text = stackalloc byte[23];
+        DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.TryFormat(text, out var n, "yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+        w.WriteString(name, text[..n]);
+    }
 
     private void EndRow()
     {

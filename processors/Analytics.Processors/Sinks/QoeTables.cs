@@ -1,3 +1,4 @@
+using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Dimensions;
 using Analytics.Processors.Windows;
 
@@ -15,12 +16,12 @@ internal static class QoeTables
         => cubes.SelectMany(c => sizes.Labels.Select(c.TableName));
 
     /// <summary>The schema migrations, in order, from the embedded Sinks/Migrations/*.sql files.</summary>
-    public static IReadOnlyList<(int Version, string Name, string Sql)> MigrationScripts { get; } = LoadScripts();
+    public static IReadOnlyList<Migration> Migrations { get; } = LoadMigrations();
 
-    private static List<(int Version, string Name, string Sql)> LoadScripts()
+    private static List<Migration> LoadMigrations()
     {
         var assembly = typeof(QoeTables).Assembly;
-        var scripts = new List<(int, string, string)>();
+        var scripts = new List<Migration>();
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             // Resource names end with "<NNNN>_<name>.sql".
@@ -29,7 +30,7 @@ internal static class QoeTables
             var version = int.Parse(file.AsSpan(0, underscore), System.Globalization.CultureInfo.InvariantCulture);
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream);
-            scripts.Add((version, file[(underscore + 1)..], reader.ReadToEnd()));
+            scripts.Add(new Migration(version, file[(underscore + 1)..], reader.ReadToEnd()));
         }
 
         return scripts;
