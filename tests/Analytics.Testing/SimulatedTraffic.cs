@@ -6,9 +6,16 @@ namespace Analytics.Testing;
 /// <summary>Seeded simulator traffic as delivered messages, partitioned by session key like Kafka's default partitioner would keep sessions together.</summary>
 internal static class SimulatedTraffic
 {
+    /// <summary>
+    /// Yesterday, 00:00 UTC: recent enough for the fact tables' retention (rows older than their TTL are
+    /// dropped on insert), fixed enough that a seed gives the same traffic all day.
+    /// </summary>
+    public static long RecentStartMs => new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-1), TimeSpan.Zero).ToUnixTimeMilliseconds();
+
     public static SimulatorOptions WithAllKnobs(ulong seed, int sessions, TimeSpan duration) => new()
     {
         Seed = seed,
+        StartTimeMs = RecentStartMs,
         ConcurrentSessions = sessions,
         Duration = duration,
         OutOfOrderFraction = 0.05,

@@ -95,13 +95,13 @@ internal sealed class CheckpointStore
         }
 
         return new StoredCheckpoint(
-            ulong.Parse(first.GetProperty("checkpoint_id").GetString() ?? first.GetProperty("checkpoint_id").GetRawText(), CultureInfo.InvariantCulture),
+            (ulong)ParseInt64(first.GetProperty("checkpoint_id")),
             ParseInt64(first.GetProperty("next_offset")),
             ParseInt64(first.GetProperty("watermark")),
             data.ToArray());
     }
 
-    // ClickHouse quotes 64-bit integers in JSON output by default.
+    // Older ClickHouse servers quote 64-bit integers in JSON output; chDB 26.7 does not.
     private static long ParseInt64(JsonElement e) => e.ValueKind == JsonValueKind.String
         ? long.Parse(e.GetString()!, CultureInfo.InvariantCulture)
         : e.GetInt64();

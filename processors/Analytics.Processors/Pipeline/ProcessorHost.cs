@@ -171,11 +171,9 @@ internal sealed class ProcessorHost
     private Task Watch(Task task, string what) => task.ContinueWith(
         t =>
         {
-            if (t.IsFaulted && _failure is null)
+            if (t.IsFaulted)
             {
-                _failure = t.Exception!.GetBaseException();
-                _log.LogError(_failure, "The {What} failed; stopping without committing further offsets.", what);
-                _failed.TrySetResult();
+                Fail(new InvalidOperationException($"The {what} failed; stopping without committing further offsets: {t.Exception!.GetBaseException().Message}", t.Exception.GetBaseException()));
             }
         },
         TaskScheduler.Default);
@@ -208,9 +206,9 @@ internal sealed class ProcessorHost
     {
         LibRdKafka.EnsureLoaded();
         using var consumer = new ConsumerBuilder<byte[], byte[]>(_kafka.ToConsumerConfig())
-            .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(partitions, ct))
-            .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions))
-            .SetPartitionsLostHandler((c, partitions) => OnLost(partitions))
+            .SetPartitionsAssignedHandler((c, partitions) => Guarded("assigning partitions", () => OnAssigned(partitions, ct), () => partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList()))
+            .SetPartitionsRevokedHandler((c, partitions) => Guarded("revoking partitions", () => OnRevoked(c, partitions)))
+            .SetPartitionsLostHandler((c, partitions) => Guarded("losing partitions", () => OnLost(partitions)))
             .SetErrorHandler((_, e) => _log.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka: {Reason} ({Code}).", e.Reason, e.Code))
             .SetLogHandler((_, m) => _log.LogDebug("librdkafka {Facility}: {Message}", m.Facility, m.Message))
             .Build();
@@ -294,6 +292,43 @@ internal sealed class ProcessorHost
         Handover(consumer, _assigned.Keys.ToList(), "shutdown");
         consumer.Close();
         _log.LogInformation("Stopped: every partition checkpointed and its offset committed.");
+    }
+
+    /// <summary>
+    /// Runs a rebalance handler. An exception must not reach Confluent.Kafka: it would answer with an
+    /// eager Unassign, which the cooperative protocol rejects from inside librdkafka's callback, and the
+    /// process would die. The failure stops the consumer loop instead.
+    /// </summary>
+    private T Guarded<T>(string what, Func<T> handler, Func<T> fallback)
+    {
+        try
+        {
+            return handler();
+        }
+        catch (Exception ex)
+        {
+            Fail(new InvalidOperationException($"Failed while {what}: {ex.Message}", ex));
+            return fallback();
+        }
+    }
+
+    private void Guarded(string what, Action handler) => Guarded(
+        what,
+        () =>
+        {
+            handler();
+            return 0;
+        },
+        () => 0);
+
+    private void Fail(Exception ex)
+    {
+        if (_failure is null)
+        {
+            _failure = ex;
+            _log.LogError(ex, "{Message}", ex.Message);
+            _failed.TrySetResult();
+        }
     }
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions, CancellationToken ct)

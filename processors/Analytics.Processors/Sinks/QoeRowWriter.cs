@@ -81,6 +81,7 @@ internal sealed class QoeRowWriter : IDisposable
 
         w.WriteEndObject();
         w.WriteNumber("version"u8, version);
+        w.WriteNumber("is_deleted"u8, acc.IsZero ? 1 : 0);
         EndRow();
     }
 

@@ -15,7 +15,8 @@ CREATE OR REPLACE FUNCTION qoe_quantile AS (q, sketch) -> if(
         arrayFirstIndex(c -> c > floor(q * (arraySum(mapValues(sketch)) - 1)), arrayCumSum(arraySort((v, k) -> k, mapValues(sketch), mapKeys(sketch))))));
 
 -- One row per 10s window, delivery dimensions and input partition; the processor rewrites a row
--- with a higher version when late beacons correct it, and queries read it with FINAL.
+-- with a higher version when late beacons correct it, and queries read it with FINAL; a correction
+-- that leaves nothing is written with is_deleted = 1, which FINAL hides.
 CREATE TABLE IF NOT EXISTS {database}.qoe_delivery_10s
 (
     window_start DateTime('UTC') CODEC(DoubleDelta, ZSTD(1)),
@@ -48,9 +49,10 @@ CREATE TABLE IF NOT EXISTS {database}.qoe_delivery_10s
     fatal_errors UInt32 CODEC(T64, ZSTD(1)),
     errors_by_code Map(LowCardinality(String), UInt32),
     version UInt64,
+    is_deleted UInt8,
     inserted_at DateTime('UTC') DEFAULT now()
 )
-ENGINE = ReplacingMergeTree(version)
+ENGINE = ReplacingMergeTree(version, is_deleted)
 PARTITION BY toYYYYMMDD(window_start)
 ORDER BY (region, cdn, device_type, country, pop, isp, window_start, source, source_partition)
 TTL window_start + INTERVAL 7 DAY
@@ -97,7 +99,8 @@ FROM {database}.qoe_delivery_10s FINAL
 GROUP BY window_start, region, country, cdn, pop, isp, device_type;
 
 -- One row per 1m window, delivery dimensions and input partition; the processor rewrites a row
--- with a higher version when late beacons correct it, and queries read it with FINAL.
+-- with a higher version when late beacons correct it, and queries read it with FINAL; a correction
+-- that leaves nothing is written with is_deleted = 1, which FINAL hides.
 CREATE TABLE IF NOT EXISTS {database}.qoe_delivery_1m
 (
     window_start DateTime('UTC') CODEC(DoubleDelta, ZSTD(1)),
@@ -130,9 +133,10 @@ CREATE TABLE IF NOT EXISTS {database}.qoe_delivery_1m
     fatal_errors UInt32 CODEC(T64, ZSTD(1)),
     errors_by_code Map(LowCardinality(String), UInt32),
     version UInt64,
+    is_deleted UInt8,
     inserted_at DateTime('UTC') DEFAULT now()
 )
-ENGINE = ReplacingMergeTree(version)
+ENGINE = ReplacingMergeTree(version, is_deleted)
 PARTITION BY toYYYYMMDD(window_start)
 ORDER BY (region, cdn, device_type, country, pop, isp, window_start, source, source_partition)
 TTL window_start + INTERVAL 90 DAY
@@ -179,7 +183,8 @@ FROM {database}.qoe_delivery_1m FINAL
 GROUP BY window_start, region, country, cdn, pop, isp, device_type;
 
 -- One row per 10s window, client dimensions and input partition; the processor rewrites a row
--- with a higher version when late beacons correct it, and queries read it with FINAL.
+-- with a higher version when late beacons correct it, and queries read it with FINAL; a correction
+-- that leaves nothing is written with is_deleted = 1, which FINAL hides.
 CREATE TABLE IF NOT EXISTS {database}.qoe_client_10s
 (
     window_start DateTime('UTC') CODEC(DoubleDelta, ZSTD(1)),
@@ -211,9 +216,10 @@ CREATE TABLE IF NOT EXISTS {database}.qoe_client_10s
     fatal_errors UInt32 CODEC(T64, ZSTD(1)),
     errors_by_code Map(LowCardinality(String), UInt32),
     version UInt64,
+    is_deleted UInt8,
     inserted_at DateTime('UTC') DEFAULT now()
 )
-ENGINE = ReplacingMergeTree(version)
+ENGINE = ReplacingMergeTree(version, is_deleted)
 PARTITION BY toYYYYMMDD(window_start)
 ORDER BY (region, device_type, os, app_version, country, window_start, source, source_partition)
 TTL window_start + INTERVAL 7 DAY
@@ -260,7 +266,8 @@ FROM {database}.qoe_client_10s FINAL
 GROUP BY window_start, region, country, device_type, os, app_version;
 
 -- One row per 1m window, client dimensions and input partition; the processor rewrites a row
--- with a higher version when late beacons correct it, and queries read it with FINAL.
+-- with a higher version when late beacons correct it, and queries read it with FINAL; a correction
+-- that leaves nothing is written with is_deleted = 1, which FINAL hides.
 CREATE TABLE IF NOT EXISTS {database}.qoe_client_1m
 (
     window_start DateTime('UTC') CODEC(DoubleDelta, ZSTD(1)),
@@ -292,9 +299,10 @@ CREATE TABLE IF NOT EXISTS {database}.qoe_client_1m
     fatal_errors UInt32 CODEC(T64, ZSTD(1)),
     errors_by_code Map(LowCardinality(String), UInt32),
     version UInt64,
+    is_deleted UInt8,
     inserted_at DateTime('UTC') DEFAULT now()
 )
-ENGINE = ReplacingMergeTree(version)
+ENGINE = ReplacingMergeTree(version, is_deleted)
 PARTITION BY toYYYYMMDD(window_start)
 ORDER BY (region, device_type, os, app_version, country, window_start, source, source_partition)
 TTL window_start + INTERVAL 90 DAY
@@ -341,7 +349,8 @@ FROM {database}.qoe_client_1m FINAL
 GROUP BY window_start, region, country, device_type, os, app_version;
 
 -- One row per 10s window, content dimensions and input partition; the processor rewrites a row
--- with a higher version when late beacons correct it, and queries read it with FINAL.
+-- with a higher version when late beacons correct it, and queries read it with FINAL; a correction
+-- that leaves nothing is written with is_deleted = 1, which FINAL hides.
 CREATE TABLE IF NOT EXISTS {database}.qoe_content_10s
 (
     window_start DateTime('UTC') CODEC(DoubleDelta, ZSTD(1)),
@@ -370,9 +379,10 @@ CREATE TABLE IF NOT EXISTS {database}.qoe_content_10s
     fatal_errors UInt32 CODEC(T64, ZSTD(1)),
     errors_by_code Map(LowCardinality(String), UInt32),
     version UInt64,
+    is_deleted UInt8,
     inserted_at DateTime('UTC') DEFAULT now()
 )
-ENGINE = ReplacingMergeTree(version)
+ENGINE = ReplacingMergeTree(version, is_deleted)
 PARTITION BY toYYYYMMDD(window_start)
 ORDER BY (title_id, region, window_start, source, source_partition)
 TTL window_start + INTERVAL 7 DAY
@@ -419,7 +429,8 @@ FROM {database}.qoe_content_10s FINAL
 GROUP BY window_start, region, title_id;
 
 -- One row per 1m window, content dimensions and input partition; the processor rewrites a row
--- with a higher version when late beacons correct it, and queries read it with FINAL.
+-- with a higher version when late beacons correct it, and queries read it with FINAL; a correction
+-- that leaves nothing is written with is_deleted = 1, which FINAL hides.
 CREATE TABLE IF NOT EXISTS {database}.qoe_content_1m
 (
     window_start DateTime('UTC') CODEC(DoubleDelta, ZSTD(1)),
@@ -448,9 +459,10 @@ CREATE TABLE IF NOT EXISTS {database}.qoe_content_1m
     fatal_errors UInt32 CODEC(T64, ZSTD(1)),
     errors_by_code Map(LowCardinality(String), UInt32),
     version UInt64,
+    is_deleted UInt8,
     inserted_at DateTime('UTC') DEFAULT now()
 )
-ENGINE = ReplacingMergeTree(version)
+ENGINE = ReplacingMergeTree(version, is_deleted)
 PARTITION BY toYYYYMMDD(window_start)
 ORDER BY (title_id, region, window_start, source, source_partition)
 TTL window_start + INTERVAL 90 DAY
