@@ -186,7 +186,7 @@ internal static class DemoCommand
 
             Stored in {settings.ChDb.FullPath}. Query it any time:
               ./analytics query "SELECT count() FROM qoe_delivery_1m"
-              ./analytics query "SELECT region, sum(attempts) AS attempts, sum(plays) / sum(attempts) AS play_rate FROM qoe_delivery_1m_v GROUP BY region ORDER BY attempts DESC"
+              ./analytics query "SELECT region, sum(attempts) AS total_attempts, sum(plays) / sum(attempts) AS play_rate FROM qoe_delivery_1m_v GROUP BY region ORDER BY total_attempts DESC"
             """);
         return exit;
     }

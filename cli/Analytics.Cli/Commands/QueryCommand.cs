@@ -25,7 +25,14 @@ internal static class QueryCommand
         command.SetAction((parse, ct) => CommandSupport.Guard(async () =>
         {
             var settings = CommandSupport.Settings(parse);
-            var output = await RunAsync(settings, parse.GetValue(sql)!, Formats[parse.GetValue(format)!], ct);
+            var clickHouseFormat = Formats[parse.GetValue(format)!];
+            if (Console.IsOutputRedirected && clickHouseFormat.StartsWith("Pretty", StringComparison.Ordinal))
+            {
+                // Colour escapes only help on a terminal.
+                clickHouseFormat = "PrettyCompactNoEscapesMonoBlock";
+            }
+
+            var output = await RunAsync(settings, parse.GetValue(sql)!, clickHouseFormat, ct);
             await using var stdout = Console.OpenStandardOutput();
             await stdout.WriteAsync(output, ct);
             return 0;
