@@ -29,17 +29,18 @@ internal static class CommandSupport
 
     public static AnalyticsSettings Settings(ParseResult parse, params (string Key, string? Value)[] flags)
     {
-        var overrides = new List<KeyValuePair<string, string?>>();
+        // Keys are case-insensitive and the last value given wins, as with configuration files.
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (parse.GetValue(DataDir) is { } dir)
         {
-            overrides.Add(new("ClickHouse:ChDb:Path", dir));
+            overrides["ClickHouse:ChDb:Path"] = dir;
         }
 
         foreach (var (key, value) in flags)
         {
             if (value is not null)
             {
-                overrides.Add(new(key, value));
+                overrides[key] = value;
             }
         }
 
@@ -51,7 +52,7 @@ internal static class CommandSupport
                 throw new OptionsValidationException("settings", "--set", "must look like Section:Key=value", assignment);
             }
 
-            overrides.Add(new(assignment[..eq].Trim(), assignment[(eq + 1)..].Trim()));
+            overrides[assignment[..eq].Trim()] = assignment[(eq + 1)..].Trim();
         }
 
         return AnalyticsSettings.Load(overrides, parse.GetValue(ConfigFile));

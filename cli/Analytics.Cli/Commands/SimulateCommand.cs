@@ -10,7 +10,7 @@ internal static class SimulateCommand
 {
     public static Command Create()
     {
-        var bootstrap = new Option<string>("--bootstrap", "-b") { Description = "Kafka bootstrap servers (host:port,…)", Required = true };
+        var bootstrap = new Option<string?>("--bootstrap", "-b") { Description = "Kafka bootstrap servers, host:port,… (default from Kafka:BootstrapServers)" };
         var topic = new Option<string?>("--topic") { Description = "Topic (default playback-events)" };
         var rate = new Option<double?>("--rate") { Description = "Target beacons per second (sets the number of concurrent sessions)" };
         var sessions = new Option<int?>("--sessions") { Description = "Concurrent sessions, instead of --rate" };

@@ -22,7 +22,8 @@ internal static class Durations
             }
         }
 
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+        // A bare number would read as days: require a unit, or the hh:mm:ss form.
+        return text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
     }
 
     public static TimeSpan Parse(string text, string what) => TryParse(text, out var value)

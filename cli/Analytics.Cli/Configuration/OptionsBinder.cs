@@ -109,21 +109,29 @@ internal static class OptionsBinder
 
             if (type.IsEnum)
             {
-                return Enum.Parse(type, text.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true);
+                // Enum.Parse would also take any number; only names are settings.
+                var name = text.Trim().Replace("_", string.Empty, StringComparison.Ordinal);
+                return Enum.GetNames(type).FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } known
+                    ? Enum.Parse(type, known)
+                    : throw new FormatException($"\"{text}\" is not one of them");
             }
 
             return System.Convert.ChangeType(text.Trim(), type, CultureInfo.InvariantCulture);
         }
         catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException)
         {
-            throw new OptionsValidationException(key.Split(':')[0], key, $"must be a {Describe(type)} ({ex.Message})", text);
+            throw new OptionsValidationException(key.Split(':')[0], key, $"must be {Describe(type)} ({ex.Message})", text);
         }
     }
 
     private static string Describe(Type type) => type switch
     {
-        _ when type == typeof(TimeSpan) => "duration such as 10s or 2m",
+        _ when type == typeof(TimeSpan) => "a duration such as 500ms, 10s or 2m",
         _ when type.IsEnum => "one of " + string.Join(", ", Enum.GetNames(type)),
-        _ => type.Name.ToLowerInvariant(),
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(int) || type == typeof(long) || type == typeof(short) => "a whole number",
+        _ when type == typeof(ulong) || type == typeof(uint) => "a whole number of zero or more",
+        _ when type == typeof(double) || type == typeof(float) || type == typeof(decimal) => "a number",
+        _ => "a " + type.Name,
     };
 }

@@ -49,7 +49,7 @@ internal sealed class ClickHouseServerException : ClickHouseException
         var hint = error.Code switch
         {
             _ when ClickHouseErrors.IsAuthentication(error.Code)
-                => " Check the user and password (ANALYTICS_ClickHouse__User and ANALYTICS_ClickHouse__Password).",
+                => " Check the user and password (ANALYTICS_ClickHouse__Http__User and ANALYTICS_ClickHouse__Http__Password).",
             ClickHouseErrors.UnknownDatabase or ClickHouseErrors.UnknownTable
                 => " Check the database and table names; the processor creates its tables when it starts (schema migrations).",
             ClickHouseErrors.Readonly => " This connection is read-only; write through the processor or a writable connection.",

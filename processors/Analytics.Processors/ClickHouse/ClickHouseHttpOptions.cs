@@ -15,8 +15,12 @@ internal sealed record ClickHouseHttpOptions
 
     public string Password { get; init; } = string.Empty;
 
-    /// <summary>The default database for unqualified names (sent as the <c>database</c> parameter).</summary>
-    public string Database { get; init; } = "analytics";
+    /// <summary>
+    /// The database for unqualified names, sent as the <c>database</c> parameter; empty sends none (the
+    /// server's default). The processor qualifies every name, so it needs none: a request naming a
+    /// database that does not exist yet would fail, even CREATE DATABASE.
+    /// </summary>
+    public string Database { get; init; } = string.Empty;
 
     /// <summary>Gzip request bodies and ask for gzip responses (<c>enable_http_compression=1</c>).</summary>
     public bool Compress { get; init; } = true;
@@ -49,7 +53,7 @@ internal sealed record ClickHouseHttpOptions
             throw new OptionsValidationException(Component, nameof(User), "must be a non-empty user name without ':'", User);
         }
 
-        if (!ClickHouseSql.IsIdentifier(Database))
+        if (Database.Length > 0 && !ClickHouseSql.IsIdentifier(Database))
         {
             throw new OptionsValidationException(Component, nameof(Database), "must be a database name (letters, digits, _)", Database);
         }

@@ -39,7 +39,7 @@ internal sealed class HttpClickHouseConnection : IClickHouseConnection
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _baseUrl = options.Url.TrimEnd('/') + "/";
-        Description = $"{options.Url.TrimEnd('/')} (db {options.Database})";
+        Description = options.Database.Length > 0 ? $"{options.Url.TrimEnd('/')} (db {options.Database})" : options.Url.TrimEnd('/');
         _authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.User}:{options.Password}")));
         _http = new HttpClient(new SocketsHttpHandler
@@ -112,8 +112,12 @@ internal sealed class HttpClickHouseConnection : IClickHouseConnection
     private async Task<byte[]> SendAsync(string? queryInUrl, string? format, ReadOnlyMemory<byte> body, CancellationToken ct)
     {
         var content = _options.Compress ? Gzip(body) : body;
-        var query = new StringBuilder(_baseUrl).Append("?database=").Append(Uri.EscapeDataString(_options.Database))
-            .Append("&wait_end_of_query=1");
+        var query = new StringBuilder(_baseUrl).Append("?wait_end_of_query=1");
+        if (_options.Database.Length > 0)
+        {
+            query.Append("&database=").Append(Uri.EscapeDataString(_options.Database));
+        }
+
         if (_options.Compress)
         {
             query.Append("&enable_http_compression=1");
@@ -161,7 +165,7 @@ internal sealed class HttpClickHouseConnection : IClickHouseConnection
         {
             throw new ClickHouseTransportException(
                 $"ClickHouse at {Description} did not answer within {_options.RequestTimeout.TotalSeconds:0.###} s (query id {queryId}). "
-                + "The server may be overloaded; raise ANALYTICS_ClickHouse__RequestTimeout if the statement is legitimately slow.",
+                + "The server may be overloaded; raise ANALYTICS_ClickHouse__Http__RequestTimeout if the statement is legitimately slow.",
                 isTransient: true,
                 inner: e);
         }
@@ -171,7 +175,7 @@ internal sealed class HttpClickHouseConnection : IClickHouseConnection
                 or HttpRequestError.UserAuthenticationError);
             throw new ClickHouseTransportException(
                 $"Could not talk to ClickHouse at {_options.Url}: {e.Message} Is the server running there? "
-                + "Set ANALYTICS_ClickHouse__Url if it listens elsewhere.",
+                + "Set ANALYTICS_ClickHouse__Http__Url if it listens elsewhere.",
                 transient,
                 inner: e);
         }
@@ -205,7 +209,7 @@ internal sealed class HttpClickHouseConnection : IClickHouseConnection
         {
             401 or 403 => new ClickHouseTransportException(
                 $"ClickHouse at {_options.Url} refused user '{_options.User}' (HTTP {status}). "
-                + "Check ANALYTICS_ClickHouse__User and ANALYTICS_ClickHouse__Password.",
+                + "Check ANALYTICS_ClickHouse__Http__User and ANALYTICS_ClickHouse__Http__Password.",
                 isTransient: false,
                 status),
             408 or 429 or 502 or 503 or 504 => new ClickHouseTransportException(

@@ -34,6 +34,7 @@ internal sealed class WindowSizes
     /// <summary>"10s", "1m", "1h": the suffix of the ClickHouse table holding windows of this size.</summary>
     public static string Label(long ms) => ms switch
     {
+        0 => "0s",
         _ when ms % 86_400_000 == 0 => $"{ms / 86_400_000}d",
         _ when ms % 3_600_000 == 0 => $"{ms / 3_600_000}h",
         _ when ms % 60_000 == 0 => $"{ms / 60_000}m",

@@ -28,6 +28,7 @@ public sealed class DurationsTests
     [InlineData("10x")]
     [InlineData("-5s")]
     [InlineData("ten seconds")]
+    [InlineData("10")]
     public void Refuses_what_is_not_a_duration(string text)
     {
         Assert.False(Durations.TryParse(text, out _));
@@ -50,6 +51,7 @@ public sealed class DurationsTests
     [InlineData(1_500, "1500ms")]
     [InlineData(7_200_000, "2h")]
     [InlineData(86_400_000, "1d")]
+    [InlineData(0, "0s")]
     public void Formats_in_the_largest_whole_unit(long milliseconds, string expected)
     {
         Assert.Equal(expected, Durations.Format(TimeSpan.FromMilliseconds(milliseconds)));

@@ -105,7 +105,7 @@ public sealed class OptionsBinderTests
         Assert.Equal("Sink", error.Component);
         Assert.Equal("Sink:MaxBatchRows", error.Key);
         Assert.Equal("lots", error.Value);
-        Assert.Contains("must be a int32", error.Message, StringComparison.Ordinal);
+        Assert.Contains("must be a whole number", error.Message, StringComparison.Ordinal);
         Assert.Contains("(got \"lots\")", error.Message, StringComparison.Ordinal);
     }
 
@@ -115,7 +115,7 @@ public sealed class OptionsBinderTests
         var error = Assert.Throws<OptionsValidationException>(() => Bind("Processor", new ProcessorOptions(), ("Processor:IdleTimeout", "soon")));
 
         Assert.Equal("Processor:IdleTimeout", error.Key);
-        Assert.Contains("duration such as 10s or 2m", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a duration such as 500ms, 10s or 2m", error.Message, StringComparison.Ordinal);
         Assert.Contains("\"soon\"", error.Message, StringComparison.Ordinal);
     }
 
@@ -191,6 +191,14 @@ public sealed class OptionsBinderTests
         Assert.Null(OptionsBinder.FindProperty(typeof(ChDbOptions), nameof(ChDbOptions.FullPath)));
         Assert.DoesNotContain(OptionsBinder.Settable(typeof(BrokerHostOptions)), p => p.Name == nameof(BrokerHostOptions.EffectiveReplicationFactor));
         Assert.Contains(OptionsBinder.Settable(typeof(BrokerHostOptions)), p => p.Name == nameof(BrokerHostOptions.ReplicationFactor));
+    }
+
+    [Fact]
+    public void A_choice_must_be_named_not_numbered()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind("Simulator", new SimulatorOptions(), ("Simulator:Pacing", "42")));
+        Assert.Contains("one of", error.Message, StringComparison.Ordinal);
+        Assert.Equal(SimulationPacing.Unpaced, Bind("Simulator", new SimulatorOptions(), ("Simulator:Pacing", "unpaced")).Pacing);
     }
 
     private static T Bind<T>(string section, T defaults, params (string Key, string Value)[] values)

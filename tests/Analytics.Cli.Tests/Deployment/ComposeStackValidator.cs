@@ -588,7 +588,7 @@ internal static partial class ComposeStackValidator
             problems.Add($"{who}: ClickHouse:Http:Url {http.Url} is not the {ClickHouse} service's HTTP interface (http://{server.Hosts[0]}:{server.HttpPort})");
         }
 
-        if (http.Database != server.DefaultDatabase)
+        if (http.Database.Length > 0 && http.Database != server.DefaultDatabase)
         {
             problems.Add(
                 $"{who}: ClickHouse:Http:Database {http.Database} must exist before the first request (ClickHouse refuses a request naming a missing "
