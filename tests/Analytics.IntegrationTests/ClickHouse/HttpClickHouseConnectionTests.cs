@@ -62,7 +62,7 @@ public sealed class HttpClickHouseConnectionTests : IAsyncLifetime
         Assert.Equal("WRONG_PASSWORD", error.Name);
         Assert.Equal(401, error.HttpStatus);
         Assert.False(error.IsTransient);
-        Assert.Contains("ANALYTICS_ClickHouse__Password", error.Message);
+        Assert.Contains("ANALYTICS_ClickHouse__Http__Password", error.Message);
         Assert.Equal(1, _proxy.Requests);
         Assert.Equal(0, connection.RetryCount);
     }

@@ -112,7 +112,7 @@ public sealed class ClickHouseErrorsTests
         var auth = new ClickHouseServerException(new ClickHouseError(516, "AUTHENTICATION_FAILED", "bad"), "http://h:8123 (db analytics)");
         var table = new ClickHouseServerException(new ClickHouseError(60, "UNKNOWN_TABLE", "no table x"), "chdb:/data");
 
-        Assert.Contains("ANALYTICS_ClickHouse__User and ANALYTICS_ClickHouse__Password", auth.Message);
+        Assert.Contains("ANALYTICS_ClickHouse__Http__User and ANALYTICS_ClickHouse__Http__Password", auth.Message);
         Assert.Contains("http://h:8123", auth.Message);
         Assert.Contains("code 60 (UNKNOWN_TABLE): no table x.", table.Message);
         Assert.Contains("schema migrations", table.Message);
