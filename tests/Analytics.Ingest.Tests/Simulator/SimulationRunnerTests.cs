@@ -1,4 +1,5 @@
 using Analytics.Ingest.Simulator;
+using Analytics.Testing;
 
 namespace Analytics.Ingest.Tests.Simulator;
 

@@ -1,4 +1,4 @@
-namespace Analytics.Ingest.Tests.Simulator;
+namespace Analytics.Testing;
 
 /// <summary>
 /// A clock that moves only when told to. Timers (and so <c>Task.Delay(…, timeProvider)</c>) fire
