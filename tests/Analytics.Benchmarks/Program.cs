@@ -14,7 +14,7 @@ internal static class Program
           e2e       [--events 2000000] [--rounds 5] [--partitions 6] [--seed 42] [--concurrency 20000]
                     [--no-chdb] [--keep-events-file] [--out DIR] [--only PHASE,...]
                     JSON ceiling, pipeline (full and Foundation) and chDB over the same simulated events.
-          sessions  [--sessions 1000000] [--checkpoint 100000] [--seed 42]
+          sessions  [--sessions 1000000] [--checkpoint 100000] [--heartbeats 1] [--seed 42]
                     Managed memory per open session in one partition.
           micro     [BenchmarkDotNet arguments, e.g. --filter '*Decoder*' or --list flat]
                     Micro-benchmarks (short jobs).

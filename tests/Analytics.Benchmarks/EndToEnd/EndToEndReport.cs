@@ -44,7 +44,7 @@ internal static class EndToEndReport
 
         sb.AppendLine(ratios.ToString());
 
-        var gc = new MarkdownTable("pipeline", ">rows", ">corrections", ">sessions ended", ">alloc B/event", ">GC gen0/1/2", ">GC pause", ">peak heap after GC", ">of which pipeline state", ">heap before Finish", ">open sessions before Finish", ">Finish s");
+        var gc = new MarkdownTable("pipeline", ">rows", ">corrections", ">sessions ended", ">timed out", ">alloc B/event", ">GC gen0/1/2", ">GC pause", ">peak heap after GC", ">of which pipeline state", ">heap before Finish", ">open sessions before Finish", ">Finish s");
         foreach (var p in r.Pipelines)
         {
             gc.Row(
@@ -52,6 +52,7 @@ internal static class EndToEndReport
                 Units.Count(p.Rows),
                 Units.Count(p.Corrections),
                 Units.Count(p.SessionsEnded),
+                Units.Count(p.Timeouts),
                 Units.F($"{p.AllocatedBytesPerEvent:F0}"),
                 Units.F($"{p.Gen0:F0}/{p.Gen1:F0}/{p.Gen2:F0}"),
                 Units.F($"{p.GcPauseMs:F0} ms ({p.GcPausePercent:F1} %)"),

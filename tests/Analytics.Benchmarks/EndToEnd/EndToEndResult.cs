@@ -41,6 +41,7 @@ internal sealed record PipelineSummary(
     long Rows,
     long Corrections,
     long SessionsEnded,
+    long Timeouts,
     long Invalid,
     double AllocatedBytesPerEvent,
     double Gen0,

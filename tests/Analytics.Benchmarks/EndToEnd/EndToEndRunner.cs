@@ -175,6 +175,7 @@ internal sealed class EndToEndRunner
             last.Rows,
             last.Corrections,
             last.SessionsEnded,
+            last.Timeouts,
             last.Invalid,
             Median(r => (double)r.AllocatedBytes / events),
             Median(r => r.Gen0),

@@ -19,17 +19,26 @@ internal static class SessionMemoryReport
         sb.AppendLine();
         sb.AppendLine($"- Command: `{r.Command}`");
         sb.AppendLine($"- Machine: {r.Machine}");
-        sb.AppendLine($"- One PartitionProcessor, {r.Configuration}; each session gets play_request, first_frame and heartbeat within {SessionBeacons.SpreadMs / 1000 + 11} s, so every session stays open and no window is purged");
-        sb.AppendLine(Units.F($"- Managed heap measured after full compacting collections, relative to the empty partition ({Units.Megabytes(r.BaselineHeapBytes)} before); {r.DimensionCombinations} distinct dimension combinations, {Units.Count(r.WindowRows)} window rows fired; peak RSS {Units.Megabytes(r.PeakRssBytes)}"));
+        sb.AppendLine($"- One PartitionProcessor, {r.Configuration}; every session gets play_request, first_frame and {r.Heartbeats} heartbeat(s) 10 s apart, all sessions starting within {SessionBeacons.SpreadMs / 1000} s, fed phase by phase so event time only moves forward: every session stays open");
+        sb.AppendLine(Units.F($"- Managed heap measured after full compacting collections, relative to the empty partition; the two counts are independent runs in one process; peak RSS {Units.Megabytes(r.PeakRssBytes)}"));
         sb.AppendLine();
-        var points = new MarkdownTable(">open sessions", ">managed heap growth", ">bytes per session");
+        var points = new MarkdownTable(">open sessions", ">managed heap growth", ">bytes per session", ">pending beacons per session", ">dimension combinations", ">open windows", ">window rows fired", ">feed s");
         foreach (var p in r.Points)
         {
-            points.Row(Units.Count(p.ActiveSessions), Units.Megabytes(p.HeapDeltaBytes), Units.F($"{p.BytesPerSession:F0}"));
+            points.Row(
+                Units.Count(p.ActiveSessions),
+                Units.Megabytes(p.HeapDeltaBytes),
+                Units.F($"{p.BytesPerSession:F0}"),
+                Units.F($"{p.PendingBeaconsPerSession:F1}"),
+                Units.Count(p.DimensionCombinations),
+                Units.Count(p.OpenWindows),
+                Units.Count(p.WindowRows),
+                Units.F($"{p.FeedSeconds:F1}"));
         }
 
-        points.Row("marginal", string.Empty, Units.F($"{r.MarginalBytesPerSession:F0}"));
         sb.AppendLine(points.ToString());
+        sb.AppendLine(Units.F($"Marginal cost between the two runs: {r.MarginalBytesPerSession:F0} B per session."));
+        sb.AppendLine();
         var last = r.Points[^1];
         sb.AppendLine(Units.F($"Target ≤ {TargetBytesPerSession:F0} B per session at {Units.Count(last.ActiveSessions)} sessions: {last.BytesPerSession:F0} B, {(last.BytesPerSession <= TargetBytesPerSession ? "within" : "OVER")} the target."));
         sb.AppendLine();

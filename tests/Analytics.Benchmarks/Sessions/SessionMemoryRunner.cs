@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Analytics.Benchmarks.EndToEnd;
 using Analytics.Benchmarks.Harness;
@@ -7,7 +8,16 @@ using Analytics.Processors.Sessions;
 
 namespace Analytics.Benchmarks.Sessions;
 
-internal sealed record SessionMemoryPoint(int Sessions, int ActiveSessions, long HeapDeltaBytes, double BytesPerSession);
+internal sealed record SessionMemoryPoint(
+    int Sessions,
+    int ActiveSessions,
+    long HeapDeltaBytes,
+    double BytesPerSession,
+    double PendingBeaconsPerSession,
+    int DimensionCombinations,
+    int OpenWindows,
+    long WindowRows,
+    double FeedSeconds);
 
 internal sealed record SessionMemoryPart(string Part, double BytesPerSession, string How);
 
@@ -16,20 +26,18 @@ internal sealed record SessionMemoryResult(
     string Command,
     MachineInfo Machine,
     string Configuration,
-    long BaselineHeapBytes,
+    int Heartbeats,
     IReadOnlyList<SessionMemoryPoint> Points,
     double MarginalBytesPerSession,
     IReadOnlyList<SessionMemoryPart> Breakdown,
     int SessionCoreBytes,
     int SessionEventBytes,
-    int DimensionCombinations,
-    long WindowRows,
-    long PeakRssBytes,
-    double FeedSeconds);
+    long PeakRssBytes);
 
 /// <summary>
 /// Managed memory per open session: one partition (full configuration) holding many concurrent sessions,
-/// each fed a play_request, a first_frame and a heartbeat; the heap is measured after full collections.
+/// measured after full collections. Two independent runs (the checkpoint count, then the full count) give
+/// the cost per session and the marginal cost, which leaves out what does not grow with sessions.
 /// </summary>
 internal sealed class SessionMemoryRunner
 {
@@ -40,51 +48,16 @@ internal sealed class SessionMemoryRunner
         _options = options;
     }
 
+    private static PipelineConfiguration Configuration => PipelineConfiguration.Full;
+
     public SessionMemoryResult Run(string command)
     {
         var started = DateTimeOffset.UtcNow;
         var machine = MachineInfo.Current();
         Progress.Report($"machine: {machine}");
-        var configuration = PipelineConfiguration.Full;
-        var n = _options.Sessions;
-        var output = new CountingOutput();
-        var processor = new PartitionProcessor(new PartitionId("bench/playback-events", 0), configuration.Options, output);
-        using var beacons = new SessionBeacons(n, _options.Seed);
-
-        var baseline = ProcessMemory.CollectAndMeasureHeap();
-        long offset = 0;
-        var points = new List<SessionMemoryPoint>();
-        var feedSeconds = 0.0;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var step = Math.Max(1, n / 10);
-        for (var i = 0; i < n; i++)
-        {
-            beacons.Feed(i, (key, value) => processor.Process(offset++, 0, key, value));
-            var count = i + 1;
-            if (count == _options.Checkpoint || count == n)
-            {
-                feedSeconds += clock.Elapsed.TotalSeconds;
-                var heap = ProcessMemory.CollectAndMeasureHeap() - baseline;
-                points.Add(new SessionMemoryPoint(count, processor.ActiveSessions, heap, (double)heap / count));
-                Progress.Report(Units.F($"{Units.Count(count)} sessions open: managed heap +{Units.Megabytes(heap)}, {(double)heap / count:F0} B/session"));
-                clock.Restart();
-            }
-            else if (count % step == 0)
-            {
-                Progress.Report($"fed {Units.Count(count)} / {Units.Count(n)} sessions");
-            }
-        }
-
-        if (processor.ActiveSessions != n)
-        {
-            throw new InvalidOperationException($"Expected {n} open sessions, the partition has {processor.ActiveSessions}: the beacons must keep every session open.");
-        }
-
-        var first = points[0];
-        var last = points[^1];
-        var marginal = (double)(last.HeapDeltaBytes - first.HeapDeltaBytes) / (last.Sessions - first.Sessions);
-        var dims = processor.Catalog.Count;
-        var rows = processor.Counters.WindowRows;
+        var (small, _) = Measure(_options.Checkpoint);
+        var (large, processor) = Measure(_options.Sessions);
+        var marginal = (double)(large.HeapDeltaBytes - small.HeapDeltaBytes) / (large.Sessions - small.Sessions);
         var peak = ProcessMemory.Snapshot().PeakRssBytes;
         Progress.Report("measuring the parts of a session separately");
         var breakdown = Breakdown(processor, marginal);
@@ -94,28 +67,77 @@ internal sealed class SessionMemoryRunner
             started,
             command,
             machine,
-            configuration.Name + " (" + configuration.Description + ")",
-            baseline,
-            points,
+            Configuration.Name + " (" + Configuration.Description + ")",
+            _options.Heartbeats,
+            [small, large],
             marginal,
             breakdown,
             Unsafe.SizeOf<SessionCore>(),
             Unsafe.SizeOf<SessionEvent>(),
-            dims,
-            rows,
-            peak,
-            feedSeconds);
+            peak);
+    }
+
+    private (SessionMemoryPoint Point, PartitionProcessor Processor) Measure(int n)
+    {
+        Progress.Report($"{Units.Count(n)} sessions: play_request + first_frame, then {_options.Heartbeats} heartbeat(s) each");
+        var processor = new PartitionProcessor(new PartitionId("bench/playback-events", 0), Configuration.Options, new CountingOutput());
+        using var beacons = new SessionBeacons(n, _options.Seed);
+        var baseline = ProcessMemory.CollectAndMeasureHeap();
+        long offset = 0;
+        void Feed(byte[] key, ReadOnlySpan<byte> value) => processor.Process(offset++, 0, key, value);
+
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < n; i++)
+        {
+            beacons.Start(i, Feed);
+        }
+
+        for (var k = 1; k <= _options.Heartbeats; k++)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                beacons.Heartbeat(i, k, Feed);
+            }
+
+            if (k % 6 == 0 && k < _options.Heartbeats)
+            {
+                Progress.Report($"  heartbeat {k} / {_options.Heartbeats} of every session fed");
+            }
+        }
+
+        var feed = clock.Elapsed.TotalSeconds;
+        var heap = ProcessMemory.CollectAndMeasureHeap() - baseline;
+        if (processor.ActiveSessions != n || processor.Counters.Valid != offset || processor.Counters.TooLate != 0)
+        {
+            throw new InvalidOperationException(
+                $"Expected {n} open sessions and every beacon accepted in time; the partition has {processor.ActiveSessions} sessions, "
+                + $"{processor.Counters.Valid} of {offset} beacons valid, {processor.Counters.TooLate} too late.");
+        }
+
+        var pending = processor.Sessions.Sum(s => (long)s.PendingCount);
+        var point = new SessionMemoryPoint(
+            n,
+            processor.ActiveSessions,
+            heap,
+            (double)heap / n,
+            (double)pending / n,
+            processor.Catalog.Count,
+            processor.Windows.OpenWindowCount,
+            processor.Counters.WindowRows,
+            feed);
+        Progress.Report(Units.F($"  {Units.Count(n)} sessions open: managed heap +{Units.Megabytes(heap)}, {point.BytesPerSession:F0} B/session, {point.PendingBeaconsPerSession:F1} pending beacons/session, fed in {Units.Seconds(feed)}"));
+        return (point, processor);
     }
 
     /// <summary>
-    /// The structures a session owns, allocated alone in the same numbers and measured the same way; what
-    /// is left of the marginal cost is in shared structures (windows, dimension catalog, string pool).
+    /// The structures a session owns, rebuilt alone from the partition's live sessions and measured the same
+    /// way; what is left of the marginal cost is in shared structures (windows, string pool).
     /// </summary>
     private static SessionMemoryPart[] Breakdown(PartitionProcessor processor, double marginal)
     {
-        var n = processor.ActiveSessions;
-        var dims = processor.Sessions.First().Dims;
-        var values = processor.Sessions.Select(s => s.Dims.Values).ToArray();
+        var live = processor.Sessions.ToArray();
+        var n = live.Length;
+        var values = live.Select(s => s.Dims.Values).ToArray();
         var before = ProcessMemory.CollectAndMeasureHeap();
         var catalog = new DimensionCatalog(processor.Cubes);
         foreach (var v in values)
@@ -131,42 +153,59 @@ internal sealed class SessionMemoryRunner
         before = ProcessMemory.CollectAndMeasureHeap();
         for (var i = 0; i < n; i++)
         {
-            ids[i] = "s-" + ((ulong)i * 0x9E3779B97F4A7C15UL).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+            ids[i] = new string(live[i].Id);
         }
 
         var idBytes = (double)(ProcessMemory.CollectAndMeasureHeap() - before) / n;
 
-        var sessions = new Session[n];
+        var bare = new Session[n];
         before = ProcessMemory.CollectAndMeasureHeap();
         for (var i = 0; i < n; i++)
         {
-            sessions[i] = new Session(ids[i], dims);
+            bare[i] = new Session(ids[i], live[i].Dims);
         }
 
-        var sessionBytes = (double)(ProcessMemory.CollectAndMeasureHeap() - before) / n;
-        GC.KeepAlive(ids);
+        var bareBytes = (double)(ProcessMemory.CollectAndMeasureHeap() - before) / n;
+        var initialArray = 24 + (4 * Unsafe.SizeOf<SessionEvent>());
+        var sessionObject = bareBytes - initialArray;
+        GC.KeepAlive(bare);
+
+        var copies = new Session[n];
+        before = ProcessMemory.CollectAndMeasureHeap();
+        for (var i = 0; i < n; i++)
+        {
+            var copy = new Session(ids[i], live[i].Dims);
+            foreach (var e in live[i].Pending)
+            {
+                copy.Insert(copy.PendingCount, e);
+            }
+
+            copies[i] = copy;
+        }
+
+        var pendingBytes = ((double)(ProcessMemory.CollectAndMeasureHeap() - before) / n) - sessionObject;
+        GC.KeepAlive(copies);
 
         before = ProcessMemory.CollectAndMeasureHeap();
         var map = new Dictionary<string, Session>(StringComparer.Ordinal);
         for (var i = 0; i < n; i++)
         {
-            map.Add(ids[i], sessions[i]);
+            map.Add(ids[i], copies[i]);
         }
 
         var mapBytes = (double)(ProcessMemory.CollectAndMeasureHeap() - before) / n;
         GC.KeepAlive(map);
-        GC.KeepAlive(sessions);
+        GC.KeepAlive(ids);
 
-        var pendingArray = 24 + (4 * Unsafe.SizeOf<SessionEvent>());
-        var sessionObject = sessionBytes - pendingArray;
+        var pending = live.Average(s => s.PendingCount);
         return
         [
-            new("Session object (Base and Head SessionCore, id, dims, pending count)", sessionObject, "measured: new Session() minus its pending array"),
-            new("pending beacons array (SessionEvent[4], 3 in use)", pendingArray, "computed: 24 B array header + 4 × sizeof(SessionEvent)"),
-            new("session id string (18 chars)", idBytes, "measured"),
+            new("Session object (Base and Head SessionCore, refs, pending count)", sessionObject, "measured: new Session() minus its initial pending array"),
+            new(Units.F($"pending beacons array ({pending:F1} beacons in use on average)"), pendingBytes, "measured: the live sessions' pending beacons inserted into copies"),
+            new("session id string", idBytes, "measured: copies of the live ids"),
             new("entry in the partition's Dictionary<string, Session>", mapBytes, "measured, grown by doubling as in the processor"),
-            new(Units.F($"dimension catalog ({catalog.Count} combinations: SessionDims, cube keys, lookup)"), catalogBytes, "measured: the same dimension values interned in a new catalog"),
-            new("the rest: window cells (accumulators, sketches), string pool", marginal - sessionBytes - idBytes - mapBytes - catalogBytes, "marginal cost minus the parts above"),
+            new(Units.F($"dimension catalog ({catalog.Count} combinations: SessionDims, cube keys, lookup)"), catalogBytes, "measured: the live sessions' dimensions interned in a new catalog (an average, not marginal)"),
+            new("the rest: window cells (accumulators, sketches), string pool", marginal - sessionObject - pendingBytes - idBytes - mapBytes - catalogBytes, "marginal cost minus the parts above"),
         ];
     }
 }
