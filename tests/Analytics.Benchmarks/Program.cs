@@ -1,6 +1,77 @@
+using Analytics.Benchmarks.EndToEnd;
+using Analytics.Benchmarks.Harness;
+using Analytics.Benchmarks.Micro;
+using Analytics.Benchmarks.Sessions;
+using Analytics.Ingest;
+
 namespace Analytics.Benchmarks;
 
 internal static class Program
 {
-    public static int Main() => 0;
+    private const string Usage = """
+        Analytics benchmarks (run with -c Release).
+
+          e2e       [--events 2000000] [--rounds 5] [--partitions 6] [--seed 42] [--concurrency 20000]
+                    [--no-chdb] [--keep-events-file] [--out DIR] [--only PHASE,...]
+                    JSON ceiling, pipeline (full and Foundation) and chDB over the same simulated events.
+          sessions  [--sessions 1000000] [--checkpoint 100000] [--heartbeats 1] [--seed 42]
+                    Managed memory per open session in one partition.
+          micro     [BenchmarkDotNet arguments, e.g. --filter '*Decoder*' or --list flat]
+                    Micro-benchmarks (short jobs).
+
+        Results are written under .artifacts/benchmarks/ (or --out).
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var rest = args.Skip(1).ToArray();
+        var command = "dotnet run -c Release --project tests/Analytics.Benchmarks -- " + string.Join(' ', args);
+        try
+        {
+            switch (args[0])
+            {
+                case "e2e":
+                    var e2e = EndToEndOptions.Parse(rest);
+                    var result = await new EndToEndRunner(e2e).RunAsync(command, cancel.Token);
+                    Console.WriteLine(EndToEndReport.Markdown(result));
+                    var (md, json) = await EndToEndReport.SaveAsync(result, e2e.OutputDirectory, cancel.Token);
+                    Progress.Report($"saved {md} and {json}");
+                    return 0;
+                case "sessions":
+                    var sessions = SessionMemoryOptions.Parse(rest);
+                    var memory = new SessionMemoryRunner(sessions).Run(command);
+                    Console.WriteLine(SessionMemoryReport.Markdown(memory));
+                    Progress.Report($"saved {await SessionMemoryReport.SaveAsync(memory, sessions.OutputDirectory, cancel.Token)}");
+                    return 0;
+                case "micro":
+                    return MicroBenchmarks.Run(rest);
+                default:
+                    Console.Error.WriteLine($"Unknown command \"{args[0]}\".");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+        catch (OptionsValidationException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("Cancelled.");
+            return 130;
+        }
+    }
 }
