@@ -35,10 +35,17 @@ internal static class ProcessorHarness
         return (output, partitions);
     }
 
-    public static ReferenceOptions ReferenceOptionsFor(ProcessorOptions o) => new(
-        o.ResolveWindows().Sizes,
-        (long)o.OutOfOrderness.TotalMilliseconds,
-        (long)o.AllowedLateness.TotalMilliseconds,
-        (long)o.SessionTimeout.TotalMilliseconds,
-        o.ResolveCubes().Select(c => (c.Name, c.Dimensions.Select(d => Processors.Dimensions.Dimensions.ColumnName(d)).ToArray())).ToArray());
+    public static ReferenceOptions ReferenceOptionsFor(ProcessorOptions o)
+    {
+        var sizes = o.ResolveWindows().Sizes;
+        var bySize = o.CubesBySize();
+        return new(
+            (long)o.OutOfOrderness.TotalMilliseconds,
+            (long)o.AllowedLateness.TotalMilliseconds,
+            (long)o.SessionTimeout.TotalMilliseconds,
+            o.ResolveCubes().Select((c, i) => new ReferenceCube(
+                c.Name,
+                c.Dimensions.Select(d => Processors.Dimensions.Dimensions.ColumnName(d)).ToArray(),
+                sizes.Where((_, s) => bySize[s].Contains(i)).ToArray())).ToArray());
+    }
 }

@@ -23,7 +23,7 @@ internal static class DemoCommand
         var duration = new Option<string?>("--duration") { Description = "Stop after this long, e.g. 90s (default: until Ctrl-C)" };
         var rate = new Option<double?>("--rate") { Description = "Simulated beacons per second (default 3000)" };
         var seed = new Option<ulong?>("--seed") { Description = "Simulator seed (default 42)" };
-        var windows = new Option<string?>("--windows") { Description = "Window sizes (default 10s,1m: NOC and analysis)" };
+        var windows = new Option<string?>("--windows") { Description = "Window sizes (default 10s,1m: the NOC's and analysis)" };
         var port = new Option<int?>("--port") { Description = "Query endpoint port on 127.0.0.1 (default 8123, or a free one if taken)" };
         var partitions = new Option<int?>("--partitions") { Description = "Partitions of the beacon topic (default 6)" };
         var command = new Command("demo", "Run Kafka, the device simulator, the processor and ClickHouse together, with a live view")
@@ -38,12 +38,12 @@ internal static class DemoCommand
                 ("Broker:Partitions", parse.GetValue(partitions)?.ToString(CultureInfo.InvariantCulture)),
                 ("ClickHouse:Endpoint:Port", parse.GetValue(port)?.ToString(CultureInfo.InvariantCulture)));
             var limit = parse.GetValue(duration) is { } d ? Durations.Parse(d, "--duration") : (TimeSpan?)null;
-            return RunAsync(settings, parse.GetValue(rate) ?? 3000, parse.GetValue(seed) ?? 42, limit, parse.GetValue(windows) is null, ct);
+            return RunAsync(settings, parse.GetValue(rate) ?? 3000, parse.GetValue(seed) ?? 42, limit, ct);
         }));
         return command;
     }
 
-    private static async Task<int> RunAsync(AnalyticsSettings settings, double rate, ulong seed, TimeSpan? limit, bool defaultWindows, CancellationToken ct)
+    private static async Task<int> RunAsync(AnalyticsSettings settings, double rate, ulong seed, TimeSpan? limit, CancellationToken ct)
     {
         var home = Environment.GetEnvironmentVariable("ANALYTICS_HOME") ?? ".data";
         using var logs = new FileLoggerProvider(Path.Combine(home, "logs", $"demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log"));
@@ -60,10 +60,7 @@ internal static class DemoCommand
         using var timer = limit is { } l ? new CancellationTokenSource(l) : new CancellationTokenSource();
         var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token, timer.Token, ct).Token;
 
-        var processorOptions = defaultWindows && settings.Processor.Windows.SequenceEqual(new ProcessorOptions().Windows)
-            ? settings.Processor with { Windows = [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1)] }
-            : settings.Processor;
-        processorOptions.Validate();
+        var processorOptions = settings.Processor.Validate();
 
         Say($"Opening the embedded ClickHouse at {settings.ChDb.FullPath} …");
         await using var store = await ClickHouseStore.OpenAsync(settings, readOnly: false, log, stop);

@@ -12,7 +12,7 @@ internal static class RunCommand
         var bootstrap = new Option<string?>("--bootstrap", "-b") { Description = "Kafka bootstrap servers (default from Kafka:BootstrapServers)" };
         var topic = new Option<string?>("--topic") { Description = "Beacon topic (default playback-events)" };
         var group = new Option<string?>("--group") { Description = "Consumer group (default analytics-processor)" };
-        var windows = new Option<string?>("--windows") { Description = "Window sizes, e.g. 10s,1m (default 1m)" };
+        var windows = new Option<string?>("--windows") { Description = "Window sizes (default 10s,1m)" };
         var bounded = new Option<bool>("--bounded") { Description = "Stop after the messages present at start: fire every window, checkpoint, commit (backfills, tests)" };
         var command = new Command("run", "Run the processor: Kafka → sessions and windows → ClickHouse") { bootstrap, topic, group, windows, bounded };
         command.SetAction((parse, ct) => CommandSupport.Guard(async () =>

@@ -16,7 +16,7 @@ internal sealed class EventDecoder
     public const long MinTimestampMs = 946_684_800_000;   // 2000-01-01T00:00:00Z
     public const long MaxTimestampMs = 4_102_444_800_000; // 2100-01-01T00:00:00Z
     public const int MaxBitrateKbps = 1_000_000;
-    public const long MaxBytes = 1L << 40;
+    public const long MaxBytes = uint.MaxValue; // 4 GiB per beacon; processors keep it in 32 bits
     public const long MaxPlayheadMs = 1L << 40;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };

@@ -14,7 +14,8 @@ internal sealed class QoeAccumulator
     public long VideoStartFailures;
     public long ExitsBeforeVideoStart;
     public long PlaybackFailures;
-    public DdSketch StartTime = QuantileAggregate.Init();
+    // Most rows never see a play (a window of a small region, say): their sketch stays unallocated.
+    private DdSketch? _startTime;
     public long StartTimeSumMs;
     public long PlayingMs;
     public long RebufferMs;
@@ -30,13 +31,19 @@ internal sealed class QoeAccumulator
     public long FatalErrors;
     public Dictionary<string, long>? ErrorsByCode;
 
+    /// <summary>The start-time sketch, read-only (the shared empty one until a play arrives).</summary>
+    public DdSketch StartTime => _startTime ?? DdSketch.Empty;
+
+    /// <summary>The start-time sketch to change, created on first use.</summary>
+    public DdSketch StartTimeForUpdate() => _startTime ??= QuantileAggregate.Init();
+
     public void Attempt(int sign) => Attempts = Sum(Attempts, 1, sign);
 
     public void Play(int sign, long startTimeMs)
     {
         Plays = Sum(Plays, 1, sign);
         StartTimeSumMs = Sum(StartTimeSumMs, startTimeMs, sign);
-        StartTime = sign > 0 ? QuantileAggregate.Accumulate(StartTime, startTimeMs) : QuantileAggregate.Deaccumulate(StartTime, startTimeMs);
+        _startTime = sign > 0 ? QuantileAggregate.Accumulate(StartTimeForUpdate(), startTimeMs) : QuantileAggregate.Deaccumulate(StartTimeForUpdate(), startTimeMs);
     }
 
     public void VideoStartFailure(int sign) => VideoStartFailures = Sum(VideoStartFailures, 1, sign);
@@ -103,7 +110,10 @@ internal sealed class QoeAccumulator
         VideoStartFailures = SumAggregate.Merge(VideoStartFailures, other.VideoStartFailures);
         ExitsBeforeVideoStart = SumAggregate.Merge(ExitsBeforeVideoStart, other.ExitsBeforeVideoStart);
         PlaybackFailures = SumAggregate.Merge(PlaybackFailures, other.PlaybackFailures);
-        StartTime = QuantileAggregate.Merge(StartTime, other.StartTime);
+        if (!other.StartTime.IsEmpty)
+        {
+            _startTime = QuantileAggregate.Merge(StartTimeForUpdate(), other.StartTime);
+        }
         StartTimeSumMs = SumAggregate.Merge(StartTimeSumMs, other.StartTimeSumMs);
         PlayingMs = SumAggregate.Merge(PlayingMs, other.PlayingMs);
         RebufferMs = SumAggregate.Merge(RebufferMs, other.RebufferMs);

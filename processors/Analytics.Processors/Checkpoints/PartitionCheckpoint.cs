@@ -337,17 +337,16 @@ internal static class PartitionCheckpoint
         w.Write(e.Fatal);
     }
 
-    private static SessionEvent ReadEvent(BinaryReader r, StringTable strings) => new()
+    private static SessionEvent ReadEvent(BinaryReader r, StringTable strings)
     {
-        Ts = r.ReadInt64(),
-        EventIdHash = r.ReadUInt64(),
-        Bytes = r.ReadInt64(),
-        ErrorCode = strings.ReadNullable(r),
-        BitrateKbps = r.ReadInt32(),
-        Type = (EventType)r.ReadByte(),
-        CacheHit = r.ReadSByte(),
-        Fatal = r.ReadBoolean(),
-    };
+        var ts = r.ReadInt64();
+        var hash = r.ReadUInt64();
+        var bytes = r.ReadInt64();
+        var code = strings.ReadNullable(r);
+        var kbps = r.ReadInt32();
+        var type = (EventType)r.ReadByte();
+        return new SessionEvent(ts, hash, type, bytes, kbps, r.ReadSByte(), r.ReadBoolean(), code);
+    }
 
     private static void WriteAccumulator(BinaryWriter w, StringTable strings, QoeAccumulator a)
     {
@@ -411,7 +410,7 @@ internal static class PartitionCheckpoint
         var buckets = r.ReadInt32();
         for (var i = 0; i < buckets; i++)
         {
-            a.StartTime.AddToBucket(r.ReadInt16(), r.ReadInt64());
+            a.StartTimeForUpdate().AddToBucket(r.ReadInt16(), r.ReadInt64());
         }
 
         var codes = r.ReadInt32();

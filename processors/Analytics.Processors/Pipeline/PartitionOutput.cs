@@ -4,7 +4,6 @@ using Analytics.Processors.Aggregates;
 using Analytics.Processors.Dimensions;
 using Analytics.Processors.Sessions;
 using Analytics.Processors.Sinks;
-using Analytics.Processors.Windows;
 
 namespace Analytics.Processors.Pipeline;
 
@@ -16,31 +15,33 @@ namespace Analytics.Processors.Pipeline;
 internal sealed class PartitionOutput : IPartitionOutput, IDisposable
 {
     private readonly IReadOnlyList<Cube> _cubes;
-    private readonly QoeRowWriter[,] _windows;
+    private readonly QoeRowWriter?[,] _windows;
     private readonly QoeRowWriter _late = new(QoeTables.LateEvents);
     private readonly QoeRowWriter _orphans = new(QoeTables.OrphanEvents);
     private readonly string _topic;
 
-    public PartitionOutput(WindowSizes sizes, IReadOnlyList<Cube> cubes, string topic)
+    public PartitionOutput(ProcessorOptions options, string topic)
     {
-        _cubes = cubes;
+        var sizes = options.ResolveWindows();
+        _cubes = options.ResolveCubes();
         _topic = topic;
-        _windows = new QoeRowWriter[sizes.Count, cubes.Count];
+        _windows = new QoeRowWriter?[sizes.Count, _cubes.Count];
+        var bySize = options.CubesBySize();
         for (var s = 0; s < sizes.Count; s++)
         {
-            for (var c = 0; c < cubes.Count; c++)
+            foreach (var c in bySize[s])
             {
-                _windows[s, c] = new QoeRowWriter(cubes[c].TableName(sizes.Labels[s]));
+                _windows[s, c] = new QoeRowWriter(_cubes[c].TableName(sizes.Labels[s]));
             }
         }
     }
 
     public List<DeadLetterRecord> DeadLetters { get; } = [];
 
-    private IEnumerable<QoeRowWriter> Writers => _windows.Cast<QoeRowWriter>().Append(_late).Append(_orphans);
+    private IEnumerable<QoeRowWriter> Writers => _windows.Cast<QoeRowWriter?>().OfType<QoeRowWriter>().Append(_late).Append(_orphans);
 
     public void WindowRow(PartitionId partition, long version, int sizeIndex, long windowStart, int cube, CubeKey key, QoeAccumulator acc, bool correction)
-        => _windows[sizeIndex, cube].WindowRow(partition, version, windowStart, _cubes[cube], key, acc);
+        => _windows[sizeIndex, cube]!.WindowRow(partition, version, windowStart, _cubes[cube], key, acc);
 
     public void SessionEnded(PartitionId partition, long version, Session session)
     {

@@ -88,7 +88,7 @@ internal sealed class PartitionProcessor : IWindowRowSink
         _rules = new SessionRules(_sizes, (long)options.SessionTimeout.TotalMilliseconds);
         Cubes = options.ResolveCubes();
         _catalog = new DimensionCatalog(Cubes);
-        Windows = new WindowStore(_sizes, Cubes.Count);
+        Windows = new WindowStore(_sizes, Cubes.Count, options.CubesBySize());
         _sessionsBySpan = _sessions.GetAlternateLookup<ReadOnlySpan<char>>();
         _latenessMs = (long)options.AllowedLateness.TotalMilliseconds;
         _outOfOrdernessMs = (long)options.OutOfOrderness.TotalMilliseconds;

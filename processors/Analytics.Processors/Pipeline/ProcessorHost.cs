@@ -180,8 +180,7 @@ internal sealed class ProcessorHost
 
     private async Task VerifySchemaAsync(CancellationToken ct)
     {
-        var sizes = _options.ResolveWindows();
-        var expected = QoeTables.FactTables(sizes, _options.ResolveCubes())
+        var expected = QoeTables.FactTables(_options)
             .Append(QoeTables.LateEvents).Append(QoeTables.OrphanEvents).Append(QoeTables.Checkpoints)
             .ToList();
         var sql = $"SELECT name FROM system.tables WHERE database = '{_sinkOptions.Database}'";
@@ -333,14 +332,12 @@ internal sealed class ProcessorHost
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions, CancellationToken ct)
     {
-        var sizes = _options.ResolveWindows();
-        var cubes = _options.ResolveCubes();
         var result = new List<TopicPartitionOffset>();
         foreach (var tp in partitions)
         {
             var id = new PartitionId(Source!, tp.Partition.Value);
             var stored = _store!.LoadAsync(id, ct).GetAwaiter().GetResult();
-            var output = new PartitionOutput(sizes, cubes, _kafka.Topic);
+            var output = new PartitionOutput(_options, _kafka.Topic);
             var processor = stored is null
                 ? new PartitionProcessor(id, _options, output)
                 : PartitionCheckpoint.Restore(stored.Data, id, _options, output);

@@ -10,7 +10,7 @@ internal sealed record ProcessorOptions
     public const string Section = "Processor";
 
     /// <summary>Tumbling window sizes computed at once; each needs its ClickHouse tables (qoe_*_{size}).</summary>
-    public IReadOnlyList<TimeSpan> Windows { get; init; } = [TimeSpan.FromMinutes(1)];
+    public IReadOnlyList<TimeSpan> Windows { get; init; } = [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1)];
 
     /// <summary>How far behind the newest beacon the watermark trails: the out-of-orderness tolerated before a beacon is late.</summary>
     public TimeSpan OutOfOrderness { get; init; } = TimeSpan.FromSeconds(10);
@@ -30,6 +30,13 @@ internal sealed record ProcessorOptions
     /// <summary>The grouping sets written, by name (see <see cref="Cube"/>).</summary>
     public IReadOnlyList<string> Cubes { get; init; } = Cube.All.Select(c => c.Name).ToArray();
 
+    /// <summary>
+    /// When several window sizes run, the cubes that also get the smallest (the NOC's 10 s view); the
+    /// others get only the larger sizes. Client and content slices are analysis views: at 10 s they
+    /// would write more rows than there are beacons.
+    /// </summary>
+    public IReadOnlyList<string> NocCubes { get; init; } = [Cube.Delivery.Name];
+
     /// <summary>Processing threads; partitions are spread over them.</summary>
     public int Workers { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
@@ -42,6 +49,15 @@ internal sealed record ProcessorOptions
     public IReadOnlyList<Cube> ResolveCubes() => Cubes.Select(Cube.Parse).ToArray();
 
     public WindowSizes ResolveWindows() => new(Windows);
+
+    /// <summary>Per window size (smallest first), the indexes into <see cref="ResolveCubes"/> computed at that size.</summary>
+    public int[][] CubesBySize()
+    {
+        var sizes = ResolveWindows();
+        return Enumerable.Range(0, sizes.Count)
+            .Select(s => Enumerable.Range(0, Cubes.Count).Where(c => sizes.Count == 1 || s > 0 || NocCubes.Contains(Cubes[c])).ToArray())
+            .ToArray();
+    }
 
     public ProcessorOptions Validate()
     {
@@ -101,6 +117,14 @@ internal sealed record ProcessorOptions
             if (!Cube.All.Any(k => k.Name == name))
             {
                 throw new OptionsValidationException(Component, nameof(Cubes), $"must name known cubes ({string.Join(", ", Cube.All.Select(k => k.Name))})", name);
+            }
+        }
+
+        foreach (var name in NocCubes)
+        {
+            if (!Cubes.Contains(name))
+            {
+                throw new OptionsValidationException(Component, nameof(NocCubes), $"must name cubes that are computed ({string.Join(", ", Cubes)})", name);
             }
         }
 

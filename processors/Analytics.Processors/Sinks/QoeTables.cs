@@ -1,6 +1,5 @@
 using Analytics.Processors.ClickHouse;
-using Analytics.Processors.Dimensions;
-using Analytics.Processors.Windows;
+using Analytics.Processors.Pipeline;
 
 namespace Analytics.Processors.Sinks;
 
@@ -11,9 +10,20 @@ internal static class QoeTables
     public const string OrphanEvents = "orphan_events";
     public const string Checkpoints = "processor_checkpoints";
 
-    /// <summary>The fact tables a processor with these windows and cubes writes to.</summary>
-    public static IEnumerable<string> FactTables(WindowSizes sizes, IEnumerable<Cube> cubes)
-        => cubes.SelectMany(c => sizes.Labels.Select(c.TableName));
+    /// <summary>The fact tables a processor with these settings writes to.</summary>
+    public static IEnumerable<string> FactTables(ProcessorOptions options)
+    {
+        var sizes = options.ResolveWindows();
+        var cubes = options.ResolveCubes();
+        var bySize = options.CubesBySize();
+        for (var s = 0; s < sizes.Count; s++)
+        {
+            foreach (var c in bySize[s])
+            {
+                yield return cubes[c].TableName(sizes.Labels[s]);
+            }
+        }
+    }
 
     /// <summary>The schema migrations, in order, from the embedded Sinks/Migrations/*.sql files.</summary>
     public static IReadOnlyList<Migration> Migrations { get; } = LoadMigrations();

@@ -23,12 +23,16 @@ internal sealed class DdSketch
     private short[] _keys;
     private long[] _counts;
     private int _length;
+    private bool _frozen;
 
     public DdSketch()
     {
         _keys = [];
         _counts = [];
     }
+
+    /// <summary>A shared sketch with nothing in it, which refuses changes: what an accumulator reports before its first sample.</summary>
+    public static DdSketch Empty { get; } = new() { _frozen = true };
 
     public static double RelativeAccuracy => DefaultRelativeAccuracy;
 
@@ -71,6 +75,11 @@ internal sealed class DdSketch
         if (count == 0)
         {
             return;
+        }
+
+        if (_frozen)
+        {
+            throw new InvalidOperationException("the shared empty sketch cannot change; take the accumulator's own sketch");
         }
 
         var i = Array.BinarySearch(_keys, 0, _length, key);

@@ -59,14 +59,23 @@ internal sealed class WindowStore
 {
     private readonly WindowSizes _sizes;
     private readonly int _cubeCount;
+    private readonly int[][] _cubesBySize;
+    private readonly SessionDims?[] _cachedDims;
+    private readonly Window?[] _cachedWindow;
+    private readonly WindowCell[][] _cachedCells;
     private readonly Dictionary<long, Window>[] _windows;
     private readonly Window?[] _recent;
     private readonly long[] _purgedThrough;
 
-    public WindowStore(WindowSizes sizes, int cubeCount)
+    // cubesBySize: per window size, the indexes of the cubes computed at that size.
+    public WindowStore(WindowSizes sizes, int cubeCount, int[][] cubesBySize)
     {
         _sizes = sizes;
         _cubeCount = cubeCount;
+        _cubesBySize = cubesBySize;
+        _cachedDims = new SessionDims?[sizes.Count];
+        _cachedWindow = new Window?[sizes.Count];
+        _cachedCells = sizes.Sizes.Select(_ => new WindowCell[cubeCount]).ToArray();
         _windows = sizes.Sizes.Select(_ => new Dictionary<long, Window>()).ToArray();
         _recent = new Window?[sizes.Count];
         _purgedThrough = sizes.Sizes.Select(_ => long.MinValue).ToArray();
@@ -92,32 +101,50 @@ internal sealed class WindowStore
 
     public void ApplyToSize(int sizeIndex, in Contribution c, long t, int sign, SessionDims dims)
     {
-        var window = GetWindow(sizeIndex, t);
-        if (window is null)
+        // A beacon's pieces of time, its concurrency mark and its point metrics arrive one after the
+        // other for the same session: remembering the last session's cells saves most lookups.
+        var window = _cachedWindow[sizeIndex];
+        var cells = _cachedCells[sizeIndex];
+        var cubes = _cubesBySize[sizeIndex];
+        if (!ReferenceEquals(_cachedDims[sizeIndex], dims) || window is null || t < window.Start || t >= window.End)
         {
-            LostContributions++;
-            return;
-        }
-
-        var keys = dims.Keys;
-        for (var cube = 0; cube < keys.Length; cube++)
-        {
-            var cells = window.Cells[cube];
-            var key = keys[cube];
-            if (!cells.TryGetValue(key, out var cell))
+            window = GetWindow(sizeIndex, t);
+            if (window is null)
             {
-                cell = new WindowCell(new QoeAccumulator());
-                cells.Add(key, cell);
+                LostContributions++;
+                return;
             }
 
+            foreach (var cube in cubes)
+            {
+                var key = dims.Keys[cube];
+                if (!window.Cells[cube].TryGetValue(key, out var cell))
+                {
+                    cell = new WindowCell(new QoeAccumulator());
+                    window.Cells[cube].Add(key, cell);
+                }
+
+                cells[cube] = cell;
+            }
+
+            _cachedDims[sizeIndex] = dims;
+            _cachedWindow[sizeIndex] = window;
+        }
+
+        foreach (var cube in cubes)
+        {
+            var cell = cells[cube];
             c.ApplyTo(cell.Acc, sign);
             if (window.Fired && !cell.Dirty)
             {
                 cell.Dirty = true;
-                window.Dirty.Add((cube, key, cell));
+                window.Dirty.Add((cube, dims.Keys[cube], cell));
             }
         }
     }
+
+    /// <summary>Whether cubes are computed at a window size.</summary>
+    public IReadOnlyList<int> CubesAt(int sizeIndex) => _cubesBySize[sizeIndex];
 
     /// <summary>
     /// Fires the windows ending at or before <paramref name="boundary"/>, writes corrections of fired
@@ -176,6 +203,12 @@ internal sealed class WindowStore
                     if (ReferenceEquals(_recent[s], removed))
                     {
                         _recent[s] = null;
+                    }
+
+                    if (ReferenceEquals(_cachedWindow[s], removed))
+                    {
+                        _cachedWindow[s] = null;
+                        _cachedDims[s] = null;
                     }
                 }
             }

@@ -13,7 +13,7 @@ public sealed class AnalyticsSettingsTests
 
         Assert.Equal("127.0.0.1:9092", settings.Kafka.BootstrapServers);
         Assert.Equal("playback-events", settings.Kafka.Topic);
-        Assert.Equal([TimeSpan.FromMinutes(1)], settings.Processor.Windows);
+        Assert.Equal([TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1)], settings.Processor.Windows);
         Assert.Equal("chdb", settings.ClickHouse.Backend);
         Assert.Equal(settings.Sink.Database, settings.Endpoint.DefaultDatabase);
         Assert.Equal("clickhouse", Path.GetFileName(settings.ChDb.Path));

@@ -561,7 +561,7 @@ internal static partial class ComposeStackValidator
         IEnumerable<string> expected;
         try
         {
-            expected = QoeTables.FactTables(settings.Processor.ResolveWindows(), settings.Processor.ResolveCubes());
+            expected = QoeTables.FactTables(settings.Processor).ToList();
         }
         catch (ArgumentException)
         {

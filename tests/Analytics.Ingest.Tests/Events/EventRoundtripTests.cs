@@ -121,7 +121,7 @@ public sealed class EventRoundtripTests
         from dims in Gen.Three(Text(128))
         from playhead in Optional(Gen.OneOf(Gen.Elements(0L, EventDecoder.MaxPlayheadMs), Gen.Choose(0, int.MaxValue).Select(x => (long)x)))
         from bitrate in Optional(Gen.OneOf(Gen.Elements(1, EventDecoder.MaxBitrateKbps), Gen.Choose(1, EventDecoder.MaxBitrateKbps)))
-        from bytes in Optional(Gen.OneOf(Gen.Elements(0L, EventDecoder.MaxBytes), Gen.Choose(0, int.MaxValue).Select(x => (long)x * 3)))
+        from bytes in Optional(Gen.OneOf(Gen.Elements(0L, EventDecoder.MaxBytes), Gen.Choose(0, int.MaxValue).Select(x => (long)x * 2)))
         from cacheHit in Optional(Gen.Elements(true, false))
         from errorCode in Gen.OneOf(Gen.Constant<string?>(null), Text(128).Select(s => (string?)s))
         from fatal in Gen.Elements(true, false)

@@ -57,10 +57,16 @@ internal static class PipelineHarness
     {
         var result = new Dictionary<ExpectedKey, (QoeAccumulator, Dictionary<double, double>)>();
         var sizes = options.ResolveWindows();
-        foreach (var cube in options.ResolveCubes())
+        var bySize = options.CubesBySize();
+        foreach (var (cube, index) in options.ResolveCubes().Select((c, i) => (c, i)))
         {
             for (var s = 0; s < sizes.Count; s++)
             {
+                if (!bySize[s].Contains(index))
+                {
+                    continue;
+                }
+
                 var dims = string.Join(", ", cube.Dimensions.Select(d => d.ColumnName()));
                 var sql = $"""
                     SELECT toUnixTimestamp(window_start) * 1000 AS ws, concatWithSeparator('/', {dims}) AS dims,
@@ -101,7 +107,7 @@ internal static class PipelineHarness
                     };
                     foreach (var bucket in row.GetProperty("sketch").EnumerateObject())
                     {
-                        acc.StartTime.AddToBucket(short.Parse(bucket.Name, CultureInfo.InvariantCulture), Number(bucket.Value));
+                        acc.StartTimeForUpdate().AddToBucket(short.Parse(bucket.Name, CultureInfo.InvariantCulture), Number(bucket.Value));
                     }
 
                     foreach (var code in row.GetProperty("codes").EnumerateObject())

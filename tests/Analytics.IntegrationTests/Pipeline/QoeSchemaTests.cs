@@ -40,7 +40,7 @@ public sealed class QoeSchemaTests : IAsyncLifetime
         Assert.Empty(again);
         var tables = (await Db.QueryTextAsync($"SELECT name FROM system.tables WHERE database = '{_db}'")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var options = new ProcessorOptions { Windows = [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1)] };
-        foreach (var table in QoeTables.FactTables(options.ResolveWindows(), Cube.All).Concat([QoeTables.LateEvents, QoeTables.OrphanEvents, QoeTables.Checkpoints]))
+        foreach (var table in QoeTables.FactTables(options).Concat([QoeTables.LateEvents, QoeTables.OrphanEvents, QoeTables.Checkpoints]))
         {
             Assert.Contains(table, tables);
             if (table.StartsWith("qoe_", StringComparison.Ordinal))
@@ -107,7 +107,7 @@ public sealed class QoeSchemaTests : IAsyncLifetime
     public async Task Late_and_orphan_rows_are_accepted_and_replays_do_not_duplicate_them()
     {
         var late = new LateBeacon(42, "e-1", "s-1", EventType.Heartbeat, Window + 123, Window + 300_456, "{\"v\":1}"u8.ToArray());
-        var orphan = new SessionEvent { Ts = Window + 5_000, EventIdHash = 77, Type = EventType.Heartbeat };
+        var orphan = new SessionEvent(Window + 5_000, 77, EventType.Heartbeat);
         for (var replay = 0; replay < 2; replay++)
         {
             await Insert(QoeTables.LateEvents, w => w.LateRow(new PartitionId("src", 3), late));

@@ -107,12 +107,14 @@ public sealed class ReferenceResult
 /// <summary>Identifies a beacon the reference classified.</summary>
 public readonly record struct PlaybackBeaconRef(string SessionId, string EventId, long Ts);
 
+/// <summary>A cube for the reference: its name, its dimension columns, and the window sizes it is computed at.</summary>
+public sealed record ReferenceCube(string Name, string[] Dimensions, long[] WindowsMs);
+
 public sealed record ReferenceOptions(
-    IReadOnlyList<long> WindowsMs,
     long OutOfOrdernessMs,
     long AllowedLatenessMs,
     long SessionTimeoutMs,
-    IReadOnlyList<(string Name, string[] Dimensions)> Cubes);
+    IReadOnlyList<ReferenceCube> Cubes);
 
 /// <summary>
 /// A plain batch computation of the QoE definitions in docs/metrics.md, over whole sessions held in
@@ -378,10 +380,10 @@ public static class ReferenceModel
             ["title_id"] = first.TitleId,
         };
 
-        foreach (var (cubeName, cubeDims) in o.Cubes)
+        foreach (var (cubeName, cubeDims, cubeWindows) in o.Cubes)
         {
             var dimKey = string.Join('/', cubeDims.Select(d => dims[d]));
-            foreach (var size in o.WindowsMs)
+            foreach (var size in cubeWindows)
             {
                 ExpectedRow Row(long t)
                 {
