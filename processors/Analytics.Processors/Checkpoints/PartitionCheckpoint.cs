@@ -27,7 +27,7 @@ internal sealed class CheckpointException : ProcessorException
 /// </summary>
 internal static class PartitionCheckpoint
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private static readonly byte[] Magic = "QOECKPT"u8.ToArray();
 
     public static byte[] Capture(PartitionProcessor p, ProcessorOptions options)
@@ -299,11 +299,11 @@ internal static class PartitionCheckpoint
             BitrateKbpsMs = r.ReadInt64(),
             Bytes = r.ReadInt64(),
             CacheHitBytes = r.ReadInt64(),
-            FatalErrorCode = strings.ReadNullable(r),
+            FatalErrorCodeId = ErrorCodes.Intern(strings.ReadNullable(r)),
         };
         for (var i = 0; i < WindowSizes.MaxSizes; i++)
         {
-            c.LastActive[i] = r.ReadInt64();
+            c.LastActive[i] = r.ReadInt32();
         }
 
         c.PlayingMs = r.ReadInt32();

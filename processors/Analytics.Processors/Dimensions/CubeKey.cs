@@ -61,7 +61,16 @@ internal sealed class SessionDims
         Keys = keys;
     }
 
+    public static IEqualityComparer<SessionDims> ValueComparer { get; } = new ByValues();
+
     public Analytics.Ingest.Events.EventDimensions Values { get; }
 
     public CubeKey[] Keys { get; }
+
+    private sealed class ByValues : IEqualityComparer<SessionDims>
+    {
+        public bool Equals(SessionDims? x, SessionDims? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.Values.Equals(y.Values));
+
+        public int GetHashCode(SessionDims obj) => obj.Values.GetHashCode();
+    }
 }

@@ -10,7 +10,9 @@ namespace Analytics.Processors.Dimensions;
 internal sealed class DimensionCatalog
 {
     private readonly IReadOnlyList<Cube> _cubes;
-    private readonly Dictionary<EventDimensions, SessionDims> _dims = [];
+    // Keyed by the SessionDims itself (value equality): a dictionary keyed by EventDimensions would
+    // hold every combination twice.
+    private readonly HashSet<SessionDims> _dims = new(SessionDims.ValueComparer);
     private readonly Dictionary<CubeKey, CubeKey>[] _keys;
 
     public DimensionCatalog(IReadOnlyList<Cube> cubes)
@@ -25,7 +27,7 @@ internal sealed class DimensionCatalog
 
     public SessionDims Intern(in EventDimensions values)
     {
-        if (_dims.TryGetValue(values, out var dims))
+        if (_dims.TryGetValue(new SessionDims(values, []), out var dims))
         {
             return dims;
         }
@@ -51,7 +53,7 @@ internal sealed class DimensionCatalog
         }
 
         dims = new SessionDims(values, keys);
-        _dims.Add(values, dims);
+        _dims.Add(dims);
         return dims;
     }
 
@@ -78,7 +80,7 @@ internal sealed class DimensionCatalog
 
         foreach (var d in live)
         {
-            _dims.TryAdd(d.Values, d);
+            _dims.Add(d);
             for (var c = 0; c < d.Keys.Length; c++)
             {
                 _keys[c].TryAdd(d.Keys[c], d.Keys[c]);

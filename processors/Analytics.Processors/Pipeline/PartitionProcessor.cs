@@ -328,7 +328,8 @@ internal sealed class PartitionProcessor : IWindowRowSink
                 head.AdvanceTo(boundary, plus, _rules);
             }
 
-            Fold(session, cutoff);
+            // Beacons behind the too-late line can no longer be reordered; it may be up to a pane past the cutoff.
+            Fold(session, Math.Max(cutoff, _watermark - _latenessMs));
             if (IsFinal(session.Head, cutoff))
             {
                 _finished.Add(session);

@@ -82,7 +82,8 @@ internal sealed class Session
     {
         if (PendingCount == _pending.Length)
         {
-            Array.Resize(ref _pending, _pending.Length * 2);
+            // Small steps past eight: a session holds about fourteen beacons (two minutes of them) for good.
+            Array.Resize(ref _pending, _pending.Length < 8 ? _pending.Length * 2 : _pending.Length + 2);
         }
 
         Array.Copy(_pending, index, _pending, index + 1, PendingCount - index);

@@ -27,11 +27,14 @@ internal enum SessionEndReason : byte
     Timeout,
 }
 
-/// <summary>Per window size, the start of the last window in which the session was counted as a concurrent play.</summary>
+/// <summary>
+/// Per window size, the last window (start ÷ size) in which the session was counted as a concurrent
+/// play. An int: window numbers of sizes of a second or more fit until 2038.
+/// </summary>
 [InlineArray(WindowSizes.MaxSizes)]
 internal struct WindowMarks
 {
-    private long _element;
+    private int _element;
 }
 
 /// <summary>The fixed rules sessions of one partition follow.</summary>
@@ -106,8 +109,8 @@ internal struct SessionCore
     public long BitrateKbpsMs;
     public long Bytes;
     public long CacheHitBytes;
-    public string? FatalErrorCode;
     public WindowMarks LastActive;
+    public uint FatalErrorCodeId;
     public int PlayingMs;
     public int RebufferMs;
     public int SeekRebufferMs;
@@ -127,6 +130,8 @@ internal struct SessionCore
 
     public readonly bool IsEnded => State == PlayerState.Ended;
 
+    public readonly string? FatalErrorCode => ErrorCodes.Lookup(FatalErrorCodeId);
+
     /// <summary>Whether the session is between its first frame and its end.</summary>
     public readonly bool InPlay => State is PlayerState.Playing or PlayerState.Paused or PlayerState.Rebuffering;
 
@@ -144,7 +149,7 @@ internal struct SessionCore
             FirstTs = LastTs = AttributedTo = e.Ts;
             for (var s = 0; s < WindowSizes.MaxSizes; s++)
             {
-                LastActive[s] = long.MinValue;
+                LastActive[s] = int.MinValue;
             }
         }
         else
@@ -315,7 +320,7 @@ internal struct SessionCore
                 em.Point(t, Contribution.Error(e.ErrorCode ?? string.Empty, e.Fatal));
                 if (e.Fatal)
                 {
-                    FatalErrorCode = e.ErrorCode;
+                    FatalErrorCodeId = ErrorCodes.Intern(e.ErrorCode);
                     if (Started)
                     {
                         em.Point(t, Contribution.PlaybackFailure);
@@ -407,10 +412,10 @@ internal struct SessionCore
 
             for (var s = 0; s < sizes.Count; s++)
             {
-                var windowStart = EventTime.Floor(p, sizes.Sizes[s]);
-                if (LastActive[s] != windowStart)
+                var window = (int)(EventTime.Floor(p, sizes.Sizes[s]) / sizes.Sizes[s]);
+                if (LastActive[s] != window)
                 {
-                    LastActive[s] = windowStart;
+                    LastActive[s] = window;
                     em.PieceForSize(s, p, Contribution.ConcurrentPlay);
                 }
             }
