@@ -51,6 +51,7 @@ internal static class PartitionCheckpoint
             foreach (var s in sessions)
             {
                 w.Write(s.Id);
+                w.Write(s.Duplicates);
                 WriteDimensions(w, strings, s.Dims.Values);
                 WriteCore(w, strings, s.Base);
                 WriteCore(w, strings, s.Head);
@@ -150,9 +151,11 @@ internal static class PartitionCheckpoint
         for (var i = 0; i < sessionCount; i++)
         {
             var sessionId = r.ReadString();
+            var duplicates = r.ReadInt32();
             var dims = p.Catalog.Intern(ReadDimensions(r, strings));
             var session = new Session(sessionId, dims)
             {
+                Duplicates = duplicates,
                 Base = ReadCore(r, strings),
                 Head = ReadCore(r, strings),
             };

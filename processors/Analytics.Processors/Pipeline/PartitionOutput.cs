@@ -16,6 +16,7 @@ internal sealed class PartitionOutput : IPartitionOutput, IDisposable
 {
     private readonly IReadOnlyList<Cube> _cubes;
     private readonly QoeRowWriter?[,] _windows;
+    private readonly QoeRowWriter _sessions = new(QoeTables.Sessions);
     private readonly QoeRowWriter _late = new(QoeTables.LateEvents);
     private readonly QoeRowWriter _orphans = new(QoeTables.OrphanEvents);
     private readonly string _topic;
@@ -38,15 +39,12 @@ internal sealed class PartitionOutput : IPartitionOutput, IDisposable
 
     public List<DeadLetterRecord> DeadLetters { get; } = [];
 
-    private IEnumerable<QoeRowWriter> Writers => _windows.Cast<QoeRowWriter?>().OfType<QoeRowWriter>().Append(_late).Append(_orphans);
+    private IEnumerable<QoeRowWriter> Writers => _windows.Cast<QoeRowWriter?>().OfType<QoeRowWriter>().Append(_sessions).Append(_late).Append(_orphans);
 
     public void WindowRow(PartitionId partition, long version, int sizeIndex, long windowStart, int cube, CubeKey key, QoeAccumulator acc, bool correction)
         => _windows[sizeIndex, cube]!.WindowRow(partition, version, windowStart, _cubes[cube], key, acc);
 
-    public void SessionEnded(PartitionId partition, long version, Session session)
-    {
-        // Session rows are written from schema version 2 on.
-    }
+    public void SessionEnded(PartitionId partition, long version, Session session) => _sessions.SessionRow(partition, version, session);
 
     public void Late(PartitionId partition, in LateBeacon beacon) => _late.LateRow(partition, beacon);
 

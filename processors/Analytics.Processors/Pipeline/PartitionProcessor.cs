@@ -180,6 +180,7 @@ internal sealed class PartitionProcessor : IWindowRowSink
         else if (session.ContainsEvent(beacon.EventIdHash))
         {
             Counters.Duplicates++;
+            session.Duplicates++;
             return;
         }
 

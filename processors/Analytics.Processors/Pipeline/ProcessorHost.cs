@@ -181,7 +181,7 @@ internal sealed class ProcessorHost
     private async Task VerifySchemaAsync(CancellationToken ct)
     {
         var expected = QoeTables.FactTables(_options)
-            .Append(QoeTables.LateEvents).Append(QoeTables.OrphanEvents).Append(QoeTables.Checkpoints)
+            .Append(QoeTables.Sessions).Append(QoeTables.LateEvents).Append(QoeTables.OrphanEvents).Append(QoeTables.Checkpoints)
             .ToList();
         var sql = $"SELECT name FROM system.tables WHERE database = '{_sinkOptions.Database}'";
         var present = Encoding.UTF8.GetString(await _clickHouse.QueryAsync(sql, "TabSeparated", ct))

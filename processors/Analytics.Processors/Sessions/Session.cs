@@ -37,6 +37,9 @@ internal sealed class Session
 
     public int PendingCount { get; private set; }
 
+    /// <summary>Beacons dropped because the session already had their event id.</summary>
+    public int Duplicates { get; set; }
+
     public ReadOnlySpan<SessionEvent> Pending => _pending.AsSpan(0, PendingCount);
 
     public bool ContainsEvent(ulong eventIdHash)

@@ -85,6 +85,68 @@ internal sealed class QoeRowWriter : IDisposable
         EndRow();
     }
 
+    public void SessionRow(PartitionId partition, long version, Session session)
+    {
+        ref readonly var c = ref session.Head;
+        var d = session.Dims.Values;
+        var w = _json;
+        w.WriteStartObject();
+        w.WriteString("session_id"u8, session.Id);
+        w.WriteString("source"u8, partition.Source);
+        w.WriteNumber("source_partition"u8, partition.Partition);
+        WriteTime(w, "start_time"u8, c.FirstTs);
+        WriteTime(w, "end_time"u8, c.EndTs);
+        w.WriteString("end_reason"u8, c.EndReason switch
+        {
+            SessionEndReason.EndEvent => "end",
+            SessionEndReason.FatalError => "fatal_error",
+            _ => "timeout",
+        });
+        w.WriteString("region"u8, d.Region);
+        w.WriteString("country"u8, d.Country);
+        w.WriteString("cdn"u8, d.Cdn);
+        w.WriteString("pop"u8, d.Pop);
+        w.WriteString("isp"u8, d.Isp);
+        w.WriteNumber("asn"u8, Math.Max(0, d.Asn));
+        w.WriteString("device_type"u8, d.DeviceType);
+        w.WriteString("os"u8, d.Os);
+        w.WriteString("device_model"u8, d.Model);
+        w.WriteString("app_version"u8, d.AppVersion);
+        w.WriteString("title_id"u8, d.TitleId);
+        var fatal = c.EndReason == SessionEndReason.FatalError;
+        var unstarted = c.HasPlayRequest && !c.Started;
+        w.WriteNumber("attempted"u8, c.HasPlayRequest ? 1 : 0);
+        w.WriteNumber("played"u8, c.HasPlayRequest && c.Started ? 1 : 0);
+        w.WriteNumber("video_start_failure"u8, unstarted && fatal ? 1 : 0);
+        w.WriteNumber("exit_before_video_start"u8, unstarted && !fatal ? 1 : 0);
+        w.WriteNumber("playback_failure"u8, c.Started && fatal ? 1 : 0);
+        if (c.StartTimeMs >= 0)
+        {
+            w.WriteNumber("start_time_ms"u8, c.StartTimeMs);
+        }
+        else
+        {
+            w.WriteNull("start_time_ms"u8);
+        }
+
+        w.WriteNumber("playing_ms"u8, c.PlayingMs);
+        w.WriteNumber("rebuffer_ms"u8, c.RebufferMs);
+        w.WriteNumber("seek_rebuffer_ms"u8, c.SeekRebufferMs);
+        w.WriteNumber("paused_ms"u8, c.PausedMs);
+        w.WriteNumber("rebuffers"u8, c.Rebuffers);
+        w.WriteNumber("seek_rebuffers"u8, c.SeekRebuffers);
+        w.WriteNumber("bitrate_kbps_ms"u8, c.BitrateKbpsMs);
+        w.WriteNumber("bitrate_switches"u8, c.BitrateSwitches);
+        w.WriteNumber("bytes"u8, c.Bytes);
+        w.WriteNumber("cache_hit_bytes"u8, c.CacheHitBytes);
+        w.WriteNumber("errors"u8, c.Errors);
+        w.WriteString("fatal_error_code"u8, c.FatalErrorCode ?? string.Empty);
+        w.WriteNumber("beacons"u8, c.Beacons);
+        w.WriteNumber("duplicates"u8, session.Duplicates);
+        w.WriteNumber("version"u8, version);
+        EndRow();
+    }
+
     public void LateRow(PartitionId partition, in LateBeacon beacon)
     {
         var w = _json;

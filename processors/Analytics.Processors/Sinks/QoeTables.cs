@@ -6,6 +6,7 @@ namespace Analytics.Processors.Sinks;
 /// <summary>The ClickHouse tables the processor writes, and the migrations that create them.</summary>
 internal static class QoeTables
 {
+    public const string Sessions = "qoe_sessions";
     public const string LateEvents = "late_events";
     public const string OrphanEvents = "orphan_events";
     public const string Checkpoints = "processor_checkpoints";
