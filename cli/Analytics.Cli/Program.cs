@@ -6,6 +6,11 @@ namespace Analytics.Cli;
 internal static class Program
 {
     public static Task<int> Main(string[] args)
+        // Commands handle SIGINT/SIGTERM themselves (see Shutdown) so that stopping flushes and commits.
+        => CreateRootCommand().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+    /// <summary>Every command and global option of the CLI; tests parse command lines with it too.</summary>
+    public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("Real-time QoE analytics for video streaming: Kafka beacons → sessions and windows → ClickHouse.")
         {
@@ -20,8 +25,6 @@ internal static class Program
         root.Options.Add(CommandSupport.ConfigFile);
         root.Options.Add(CommandSupport.Set);
         root.Options.Add(CommandSupport.DataDir);
-
-        // Commands handle SIGINT/SIGTERM themselves (see Shutdown) so that stopping flushes and commits.
-        return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        return root;
     }
 }

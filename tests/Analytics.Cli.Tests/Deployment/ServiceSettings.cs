@@ -34,23 +34,7 @@ internal sealed record ServiceSettings(string Command, AnalyticsSettings Setting
         },
     };
 
-    private static readonly Lazy<RootCommand> Cli = new(() =>
-    {
-        var root = new RootCommand
-        {
-            DemoCommand.Create(),
-            RunCommand.Create(),
-            BrokerCommand.Create(),
-            SimulateCommand.Create(),
-            QueryCommand.Create(),
-            ServeCommand.Create(),
-            MigrateCommand.Create(),
-        };
-        root.Options.Add(CommandSupport.ConfigFile);
-        root.Options.Add(CommandSupport.Set);
-        root.Options.Add(CommandSupport.DataDir);
-        return root;
-    });
+    private static readonly Lazy<RootCommand> Cli = new(Program.CreateRootCommand);
 
     /// <summary>"ANALYTICS_ClickHouse__Http__Url" → "ClickHouse:Http:Url", as .NET's environment variable provider reads it; null without the prefix.</summary>
     public static string? SettingKey(string variable)

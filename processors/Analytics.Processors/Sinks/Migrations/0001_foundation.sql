@@ -1,6 +1,5 @@
 -- Foundation schema: QoE fact tables per cube at one minute (analysis), and for the delivery cube
--- also at 10 seconds (the NOC), their
--- analyst views, the side tables
+-- also at 10 seconds (the NOC), the side tables
 -- for late and orphaned beacons, and processor checkpoints.
 -- Design notes: docs/schema.md. {database} is replaced by the migrator.
 
@@ -59,46 +58,6 @@ ORDER BY (region, cdn, device_type, country, pop, isp, window_start, source, sou
 TTL window_start + INTERVAL 7 DAY
 SETTINGS index_granularity = 8192;
 
--- Analyst view: the corrected value of every row (FINAL), summed over input partitions, with the
--- ratios and percentiles computed from the sums. Re-aggregate the sums, never the ratios.
-CREATE OR REPLACE VIEW {database}.qoe_delivery_10s_v AS
-SELECT
-    window_start, region, country, cdn, pop, isp, device_type,
-    sum(attempts) AS attempts,
-    sum(plays) AS plays,
-    sum(video_start_failures) AS video_start_failures,
-    sum(exits_before_video_start) AS exits_before_video_start,
-    sum(playback_failures) AS playback_failures,
-    sumMap(start_time_sketch) AS start_time_sketch,
-    sum(start_time_sum_ms) AS start_time_sum_ms,
-    sum(playing_ms) AS playing_ms,
-    sum(rebuffer_ms) AS rebuffer_ms,
-    sum(seek_rebuffer_ms) AS seek_rebuffer_ms,
-    sum(rebuffers) AS rebuffers,
-    sum(seek_rebuffers) AS seek_rebuffers,
-    sum(bitrate_kbps_ms) AS bitrate_kbps_ms,
-    sum(bitrate_switches) AS bitrate_switches,
-    sum(concurrent_plays) AS concurrent_plays,
-    sum(bytes) AS bytes,
-    sum(cache_hit_bytes) AS cache_hit_bytes,
-    sum(errors) AS errors,
-    sum(fatal_errors) AS fatal_errors,
-    sumMap(errors_by_code) AS errors_by_code,
-    plays / nullIf(attempts, 0) AS play_rate,
-    video_start_failures / nullIf(attempts, 0) AS vsf_rate,
-    exits_before_video_start / nullIf(attempts, 0) AS ebvs_rate,
-    qoe_quantile(0.50, start_time_sketch) AS start_time_p50_ms,
-    qoe_quantile(0.90, start_time_sketch) AS start_time_p90_ms,
-    qoe_quantile(0.95, start_time_sketch) AS start_time_p95_ms,
-    qoe_quantile(0.99, start_time_sketch) AS start_time_p99_ms,
-    rebuffer_ms / nullIf(playing_ms + rebuffer_ms, 0) AS rebuffering_ratio,
-    (rebuffer_ms - seek_rebuffer_ms) / nullIf(playing_ms + rebuffer_ms - seek_rebuffer_ms, 0) AS connection_induced_rebuffering_ratio,
-    bitrate_kbps_ms / nullIf(playing_ms, 0) AS average_bitrate_kbps,
-    cache_hit_bytes / nullIf(bytes, 0) AS cache_hit_ratio,
-    playing_ms / 60000 AS playing_minutes
-FROM {database}.qoe_delivery_10s FINAL
-GROUP BY window_start, region, country, cdn, pop, isp, device_type;
-
 -- One row per 1m window, delivery dimensions and input partition; the processor rewrites a row
 -- with a higher version when late beacons correct it, and queries read it with FINAL; a correction
 -- that leaves nothing is written with is_deleted = 1, which FINAL hides.
@@ -143,46 +102,6 @@ ORDER BY (region, cdn, device_type, country, pop, isp, window_start, source, sou
 TTL window_start + INTERVAL 90 DAY
 SETTINGS index_granularity = 8192;
 
--- Analyst view: the corrected value of every row (FINAL), summed over input partitions, with the
--- ratios and percentiles computed from the sums. Re-aggregate the sums, never the ratios.
-CREATE OR REPLACE VIEW {database}.qoe_delivery_1m_v AS
-SELECT
-    window_start, region, country, cdn, pop, isp, device_type,
-    sum(attempts) AS attempts,
-    sum(plays) AS plays,
-    sum(video_start_failures) AS video_start_failures,
-    sum(exits_before_video_start) AS exits_before_video_start,
-    sum(playback_failures) AS playback_failures,
-    sumMap(start_time_sketch) AS start_time_sketch,
-    sum(start_time_sum_ms) AS start_time_sum_ms,
-    sum(playing_ms) AS playing_ms,
-    sum(rebuffer_ms) AS rebuffer_ms,
-    sum(seek_rebuffer_ms) AS seek_rebuffer_ms,
-    sum(rebuffers) AS rebuffers,
-    sum(seek_rebuffers) AS seek_rebuffers,
-    sum(bitrate_kbps_ms) AS bitrate_kbps_ms,
-    sum(bitrate_switches) AS bitrate_switches,
-    sum(concurrent_plays) AS concurrent_plays,
-    sum(bytes) AS bytes,
-    sum(cache_hit_bytes) AS cache_hit_bytes,
-    sum(errors) AS errors,
-    sum(fatal_errors) AS fatal_errors,
-    sumMap(errors_by_code) AS errors_by_code,
-    plays / nullIf(attempts, 0) AS play_rate,
-    video_start_failures / nullIf(attempts, 0) AS vsf_rate,
-    exits_before_video_start / nullIf(attempts, 0) AS ebvs_rate,
-    qoe_quantile(0.50, start_time_sketch) AS start_time_p50_ms,
-    qoe_quantile(0.90, start_time_sketch) AS start_time_p90_ms,
-    qoe_quantile(0.95, start_time_sketch) AS start_time_p95_ms,
-    qoe_quantile(0.99, start_time_sketch) AS start_time_p99_ms,
-    rebuffer_ms / nullIf(playing_ms + rebuffer_ms, 0) AS rebuffering_ratio,
-    (rebuffer_ms - seek_rebuffer_ms) / nullIf(playing_ms + rebuffer_ms - seek_rebuffer_ms, 0) AS connection_induced_rebuffering_ratio,
-    bitrate_kbps_ms / nullIf(playing_ms, 0) AS average_bitrate_kbps,
-    cache_hit_bytes / nullIf(bytes, 0) AS cache_hit_ratio,
-    playing_ms / 60000 AS playing_minutes
-FROM {database}.qoe_delivery_1m FINAL
-GROUP BY window_start, region, country, cdn, pop, isp, device_type;
-
 -- One row per 1m window, client dimensions and input partition; the processor rewrites a row
 -- with a higher version when late beacons correct it, and queries read it with FINAL; a correction
 -- that leaves nothing is written with is_deleted = 1, which FINAL hides.
@@ -226,46 +145,6 @@ ORDER BY (region, device_type, os, app_version, country, window_start, source, s
 TTL window_start + INTERVAL 90 DAY
 SETTINGS index_granularity = 8192;
 
--- Analyst view: the corrected value of every row (FINAL), summed over input partitions, with the
--- ratios and percentiles computed from the sums. Re-aggregate the sums, never the ratios.
-CREATE OR REPLACE VIEW {database}.qoe_client_1m_v AS
-SELECT
-    window_start, region, country, device_type, os, app_version,
-    sum(attempts) AS attempts,
-    sum(plays) AS plays,
-    sum(video_start_failures) AS video_start_failures,
-    sum(exits_before_video_start) AS exits_before_video_start,
-    sum(playback_failures) AS playback_failures,
-    sumMap(start_time_sketch) AS start_time_sketch,
-    sum(start_time_sum_ms) AS start_time_sum_ms,
-    sum(playing_ms) AS playing_ms,
-    sum(rebuffer_ms) AS rebuffer_ms,
-    sum(seek_rebuffer_ms) AS seek_rebuffer_ms,
-    sum(rebuffers) AS rebuffers,
-    sum(seek_rebuffers) AS seek_rebuffers,
-    sum(bitrate_kbps_ms) AS bitrate_kbps_ms,
-    sum(bitrate_switches) AS bitrate_switches,
-    sum(concurrent_plays) AS concurrent_plays,
-    sum(bytes) AS bytes,
-    sum(cache_hit_bytes) AS cache_hit_bytes,
-    sum(errors) AS errors,
-    sum(fatal_errors) AS fatal_errors,
-    sumMap(errors_by_code) AS errors_by_code,
-    plays / nullIf(attempts, 0) AS play_rate,
-    video_start_failures / nullIf(attempts, 0) AS vsf_rate,
-    exits_before_video_start / nullIf(attempts, 0) AS ebvs_rate,
-    qoe_quantile(0.50, start_time_sketch) AS start_time_p50_ms,
-    qoe_quantile(0.90, start_time_sketch) AS start_time_p90_ms,
-    qoe_quantile(0.95, start_time_sketch) AS start_time_p95_ms,
-    qoe_quantile(0.99, start_time_sketch) AS start_time_p99_ms,
-    rebuffer_ms / nullIf(playing_ms + rebuffer_ms, 0) AS rebuffering_ratio,
-    (rebuffer_ms - seek_rebuffer_ms) / nullIf(playing_ms + rebuffer_ms - seek_rebuffer_ms, 0) AS connection_induced_rebuffering_ratio,
-    bitrate_kbps_ms / nullIf(playing_ms, 0) AS average_bitrate_kbps,
-    cache_hit_bytes / nullIf(bytes, 0) AS cache_hit_ratio,
-    playing_ms / 60000 AS playing_minutes
-FROM {database}.qoe_client_1m FINAL
-GROUP BY window_start, region, country, device_type, os, app_version;
-
 -- One row per 1m window, content dimensions and input partition; the processor rewrites a row
 -- with a higher version when late beacons correct it, and queries read it with FINAL; a correction
 -- that leaves nothing is written with is_deleted = 1, which FINAL hides.
@@ -305,46 +184,6 @@ PARTITION BY toYYYYMMDD(window_start)
 ORDER BY (title_id, region, window_start, source, source_partition)
 TTL window_start + INTERVAL 90 DAY
 SETTINGS index_granularity = 8192;
-
--- Analyst view: the corrected value of every row (FINAL), summed over input partitions, with the
--- ratios and percentiles computed from the sums. Re-aggregate the sums, never the ratios.
-CREATE OR REPLACE VIEW {database}.qoe_content_1m_v AS
-SELECT
-    window_start, region, title_id,
-    sum(attempts) AS attempts,
-    sum(plays) AS plays,
-    sum(video_start_failures) AS video_start_failures,
-    sum(exits_before_video_start) AS exits_before_video_start,
-    sum(playback_failures) AS playback_failures,
-    sumMap(start_time_sketch) AS start_time_sketch,
-    sum(start_time_sum_ms) AS start_time_sum_ms,
-    sum(playing_ms) AS playing_ms,
-    sum(rebuffer_ms) AS rebuffer_ms,
-    sum(seek_rebuffer_ms) AS seek_rebuffer_ms,
-    sum(rebuffers) AS rebuffers,
-    sum(seek_rebuffers) AS seek_rebuffers,
-    sum(bitrate_kbps_ms) AS bitrate_kbps_ms,
-    sum(bitrate_switches) AS bitrate_switches,
-    sum(concurrent_plays) AS concurrent_plays,
-    sum(bytes) AS bytes,
-    sum(cache_hit_bytes) AS cache_hit_bytes,
-    sum(errors) AS errors,
-    sum(fatal_errors) AS fatal_errors,
-    sumMap(errors_by_code) AS errors_by_code,
-    plays / nullIf(attempts, 0) AS play_rate,
-    video_start_failures / nullIf(attempts, 0) AS vsf_rate,
-    exits_before_video_start / nullIf(attempts, 0) AS ebvs_rate,
-    qoe_quantile(0.50, start_time_sketch) AS start_time_p50_ms,
-    qoe_quantile(0.90, start_time_sketch) AS start_time_p90_ms,
-    qoe_quantile(0.95, start_time_sketch) AS start_time_p95_ms,
-    qoe_quantile(0.99, start_time_sketch) AS start_time_p99_ms,
-    rebuffer_ms / nullIf(playing_ms + rebuffer_ms, 0) AS rebuffering_ratio,
-    (rebuffer_ms - seek_rebuffer_ms) / nullIf(playing_ms + rebuffer_ms - seek_rebuffer_ms, 0) AS connection_induced_rebuffering_ratio,
-    bitrate_kbps_ms / nullIf(playing_ms, 0) AS average_bitrate_kbps,
-    cache_hit_bytes / nullIf(bytes, 0) AS cache_hit_ratio,
-    playing_ms / 60000 AS playing_minutes
-FROM {database}.qoe_content_1m FINAL
-GROUP BY window_start, region, title_id;
 
 -- Beacons that arrived after their window's allowed lateness: kept with their lateness and payload,
 -- so they can be inspected or backfilled. Keyed by input position, so a replay rewrites, not duplicates.
