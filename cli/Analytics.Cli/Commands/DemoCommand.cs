@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Analytics.Cli.Configuration;
 using Analytics.Cli.Logging;
+using Analytics.Ingest;
 using Analytics.Ingest.Kafka;
 using Analytics.Ingest.Simulator;
 using Analytics.Processors.ClickHouse;
@@ -37,7 +38,14 @@ internal static class DemoCommand
                 ("Processor:Windows", parse.GetValue(windows)),
                 ("Broker:Partitions", parse.GetValue(partitions)?.ToString(CultureInfo.InvariantCulture)),
                 ("ClickHouse:Endpoint:Port", parse.GetValue(port)?.ToString(CultureInfo.InvariantCulture)));
-            var limit = parse.GetValue(duration) is { } d ? Durations.Parse(d, "--duration") : (TimeSpan?)null;
+            TimeSpan? limit = null;
+            if (parse.GetValue(duration) is { } d)
+            {
+                limit = Durations.TryParse(d, out var parsed) && parsed > TimeSpan.Zero
+                    ? parsed
+                    : throw new OptionsValidationException("demo", "--duration", "must be a positive duration such as 90s, 2m or 4m30s", d);
+            }
+
             return RunAsync(settings, parse.GetValue(rate) ?? 3000, parse.GetValue(seed) ?? 42, limit, ct);
         }));
         return command;

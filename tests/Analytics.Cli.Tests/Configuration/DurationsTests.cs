@@ -16,6 +16,9 @@ public sealed class DurationsTests
     [InlineData("1h", 3_600_000)]
     [InlineData("2d", 172_800_000)]
     [InlineData("00:01:30", 90_000)]
+    [InlineData("4m30s", 270_000)]
+    [InlineData("1h 15m", 4_500_000)]
+    [InlineData("1m500ms", 60_500)]
     public void Parses_unit_suffixes_and_timespans(string text, long milliseconds)
     {
         Assert.True(Durations.TryParse(text, out var value));
@@ -29,6 +32,10 @@ public sealed class DurationsTests
     [InlineData("-5s")]
     [InlineData("ten seconds")]
     [InlineData("10")]
+    [InlineData("30s4m")]
+    [InlineData("1m1m")]
+    [InlineData("1m30")]
+    [InlineData("1.2.3s")]
     public void Refuses_what_is_not_a_duration(string text)
     {
         Assert.False(Durations.TryParse(text, out _));

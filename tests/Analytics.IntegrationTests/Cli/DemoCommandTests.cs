@@ -71,6 +71,18 @@ public sealed partial class DemoCommandTests : IDisposable
         Assert.True(after.ExitCode == 0 && Count(after.Output) > 0, $"query after the demo: {after.Output}");
     }
 
+    [Fact]
+    public async Task A_bad_duration_is_one_line_that_says_how_to_write_it_and_starts_nothing()
+    {
+        var result = await RunAsync("demo", "--duration", "soon");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            "analytics: invalid setting: demo: --duration must be a positive duration such as 90s, 2m or 4m30s (got \"soon\").",
+            result.Output.Trim());
+        Assert.False(Directory.Exists(Path.Combine(_home, "clickhouse")), "the demo opened its store before checking its arguments");
+    }
+
     public void Dispose()
     {
         try
