@@ -1,4 +1,5 @@
 using Analytics.Processors.ClickHouse;
+using Analytics.Processors.Sinks;
 
 namespace Analytics.IntegrationTests.Fixtures;
 
@@ -44,6 +45,14 @@ public sealed class ChDbFixture : IAsyncLifetime
     {
         await Connection.ExecuteAsync($"DROP DATABASE IF EXISTS {name}");
         await Connection.ExecuteAsync($"CREATE DATABASE {name}");
+        return name;
+    }
+
+    /// <summary>A fresh database with the QoE schema migrated in, as the processor finds it in production.</summary>
+    internal async Task<string> CreateQoeDatabaseAsync(string name)
+    {
+        await CreateDatabaseAsync(name);
+        await new SchemaMigrator(Connection).MigrateAsync(name, QoeTables.Migrations);
         return name;
     }
 }

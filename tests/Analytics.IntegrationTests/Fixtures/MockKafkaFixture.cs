@@ -26,6 +26,14 @@ public sealed class MockKafkaFixture : IDisposable
         return name;
     }
 
+    /// <summary>A beacon topic named after the calling test and its dead-letter topic, for a pipeline run; the options name both.</summary>
+    internal KafkaOptions CreatePipelineTopics(int partitions, [CallerMemberName] string test = "")
+    {
+        var options = Options(CreateTopic(partitions, test));
+        Cluster.CreateTopic(options.DeadLetterTopic, 1, replicationFactor: 3);
+        return options;
+    }
+
     /// <summary>Options for a test: its own group, short timeouts so failures show in seconds.</summary>
     internal KafkaOptions Options(string topic, string? deadLetterTopic = null, IReadOnlyDictionary<string, string>? properties = null) => new KafkaOptions
     {

@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Analytics.IntegrationTests.Fixtures;
-using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Dimensions;
 using Analytics.Processors.Pipeline;
-using Analytics.Processors.Sinks;
 using Analytics.Testing;
 
 namespace Analytics.IntegrationTests.Pipeline;
@@ -59,8 +57,7 @@ public sealed partial class CookbookTests : IAsyncLifetime
 
     private async Task SeedAsync()
     {
-        await _chdb.CreateDatabaseAsync(Database);
-        await new SchemaMigrator(_chdb.Connection).MigrateAsync(Database, QoeTables.Migrations);
+        await _chdb.CreateQoeDatabaseAsync(Database);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var simulation = SimulatedTraffic.WithAllKnobs(seed: 12, sessions: 200, TimeSpan.FromMinutes(60)) with
         {

@@ -29,11 +29,8 @@ public sealed class IdlePartitionTests : IClassFixture<MockKafkaFixture>
     public async Task An_idle_partition_follows_the_active_ones_so_its_last_windows_are_written()
     {
         var t0 = SimulatedTraffic.RecentStartMs;
-        var topic = _kafka.CreateTopic(partitions: 2);
-        _kafka.Cluster.CreateTopic(topic + "-dlq", 1, replicationFactor: 3);
-        var kafka = _kafka.Options(topic);
-        var db = await _chdb.CreateDatabaseAsync("idle_partitions");
-        await new SchemaMigrator(_chdb.Connection).MigrateAsync(db, QoeTables.Migrations);
+        var kafka = _kafka.CreatePipelineTopics(partitions: 2);
+        var db = await _chdb.CreateQoeDatabaseAsync("idle_partitions");
         var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(t0));
         var options = new ProcessorOptions { IdleTimeout = TimeSpan.FromSeconds(30), Workers = 1 };
         var host = new ProcessorHost(kafka, options, new SinkOptions { Database = db }, _chdb.Connection, clock, NullLogger.Instance);

@@ -41,11 +41,8 @@ public sealed class PipelineEndToEndTests : IClassFixture<MockKafkaFixture>
         var simulation = SimulatedTraffic.WithAllKnobs(seed: 2026, sessions: 250, TimeSpan.FromMinutes(8));
         var truth = TrafficGenerator.Generate(simulation).ToList();
         var messages = SimulatedTraffic.Deliver(simulation, Partitions);
-        var topic = _kafka.CreateTopic(Partitions);
-        _kafka.Cluster.CreateTopic(topic + "-dlq", 1, replicationFactor: 3);
-        var kafka = _kafka.Options(topic);
-        var database = await _chdb.CreateDatabaseAsync("e2e_reference");
-        await new SchemaMigrator(_chdb.Connection).MigrateAsync(database, QoeTables.Migrations);
+        var kafka = _kafka.CreatePipelineTopics(Partitions);
+        var database = await _chdb.CreateQoeDatabaseAsync("e2e_reference");
 
         PipelineHarness.Produce(kafka, messages);
         var status = await PipelineHarness.RunBoundedAsync(kafka, Options, database, _chdb.Connection);
@@ -83,7 +80,7 @@ public sealed class PipelineEndToEndTests : IClassFixture<MockKafkaFixture>
         var expectedLetters = malformed.Select(m => Identity(m.Key, m.Value, m.ExpectedReason.ToCode())).Order(StringComparer.Ordinal).ToList();
         var actualLetters = letters.Select(l => Identity(l.OriginalKey, l.OriginalValue, l.Reason)).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expectedLetters, actualLetters);
-        Assert.All(letters, l => Assert.Equal(topic, l.SourceTopic));
+        Assert.All(letters, l => Assert.Equal(kafka.Topic, l.SourceTopic));
         Assert.All(letters, l => Assert.False(string.IsNullOrWhiteSpace(l.Message)));
         Assert.All(letters, l => Assert.InRange(l.SourcePartition, 0, Partitions - 1));
     }
@@ -94,11 +91,8 @@ public sealed class PipelineEndToEndTests : IClassFixture<MockKafkaFixture>
         const int Partitions = 2;
         var simulation = SimulatedTraffic.WithAllKnobs(seed: 77, sessions: 120, TimeSpan.FromMinutes(6));
         var messages = SimulatedTraffic.Deliver(simulation, Partitions);
-        var topic = _kafka.CreateTopic(Partitions);
-        _kafka.Cluster.CreateTopic(topic + "-dlq", 1, replicationFactor: 3);
-        var kafka = _kafka.Options(topic);
-        var database = await _chdb.CreateDatabaseAsync("e2e_resume");
-        await new SchemaMigrator(_chdb.Connection).MigrateAsync(database, QoeTables.Migrations);
+        var kafka = _kafka.CreatePipelineTopics(Partitions);
+        var database = await _chdb.CreateQoeDatabaseAsync("e2e_resume");
 
         // The first run sees half the traffic and stops; the second resumes from its checkpoints and offsets.
         var half = messages.Count / 2;

@@ -27,8 +27,7 @@ public sealed class QoeSchemaTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await _chdb.CreateDatabaseAsync("qoe_schema");
-        await new SchemaMigrator(Db).MigrateAsync(_db, QoeTables.Migrations);
+        _db = await _chdb.CreateQoeDatabaseAsync("qoe_schema");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

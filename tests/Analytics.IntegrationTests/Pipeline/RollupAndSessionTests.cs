@@ -4,7 +4,6 @@ using Analytics.Processors.Aggregates;
 using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Dimensions;
 using Analytics.Processors.Pipeline;
-using Analytics.Processors.Sinks;
 using Analytics.Testing;
 using Analytics.Testing.Reference;
 
@@ -144,11 +143,8 @@ public sealed class RollupAndSessionTests : IClassFixture<MockKafkaFixture>
                 StartTimeMs = SimulatedTraffic.RecentStartMs - (5 * 60_000),
             };
             var messages = SimulatedTraffic.Deliver(simulation, partitions: 2);
-            var topic = _kafka.CreateTopic(partitions: 2);
-            _kafka.Cluster.CreateTopic(topic + "-dlq", 1, replicationFactor: 3);
-            var kafka = _kafka.Options(topic);
-            var db = await _chdb.CreateDatabaseAsync("rollups");
-            await new SchemaMigrator(Db).MigrateAsync(db, QoeTables.Migrations);
+            var kafka = _kafka.CreatePipelineTopics(partitions: 2);
+            var db = await _chdb.CreateQoeDatabaseAsync("rollups");
             PipelineHarness.Produce(kafka, messages);
             await PipelineHarness.RunBoundedAsync(kafka, Options, db, Db);
             _run = (db, messages);
