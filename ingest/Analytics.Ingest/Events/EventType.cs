@@ -40,6 +40,27 @@ internal static class EventTypes
 
     public static string ToWire(this EventType type) => WireNames[(int)type];
 
+    /// <summary>
+    /// Where a beacon goes among its session's beacons of the same millisecond: a player's natural order
+    /// (a seek precedes the stall it causes; an error precedes the end). Part of the metric definitions
+    /// (docs/metrics.md), so the processor and any recomputation order ties alike.
+    /// </summary>
+    public static int SameMillisecondRank(this EventType type) => type switch
+    {
+        EventType.PlayRequest => 0,
+        EventType.FirstFrame => 1,
+        EventType.Seek => 2,
+        EventType.RebufferStart => 3,
+        EventType.RebufferEnd => 4,
+        EventType.BitrateChange => 5,
+        EventType.Pause => 6,
+        EventType.Resume => 7,
+        EventType.Heartbeat => 8,
+        EventType.Error => 9,
+        EventType.End => 10,
+        _ => 11,
+    };
+
     public static bool TryParse(ReadOnlySpan<byte> utf8, out EventType type)
     {
         type = utf8.Length switch

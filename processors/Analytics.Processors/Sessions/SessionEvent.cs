@@ -56,8 +56,7 @@ internal readonly struct SessionEvent
         => new(e.TimestampMs, e.EventIdHash, e.Type, Math.Max(0, e.Bytes), e.BitrateKbps, e.CacheHit, e.Fatal, e.ErrorCode);
 
     /// <summary>
-    /// The order a session applies its beacons in: event time, then the natural order of a player's
-    /// beacons at the same millisecond (a seek precedes the stall it causes; an error precedes the end),
+    /// The order a session applies its beacons in: event time, then <see cref="EventTypes.SameMillisecondRank"/>,
     /// then the event id, so that every replay and the reference model agree.
     /// </summary>
     public static int Compare(in SessionEvent a, in SessionEvent b)
@@ -68,25 +67,9 @@ internal readonly struct SessionEvent
             return c;
         }
 
-        c = Rank(a.Type).CompareTo(Rank(b.Type));
+        c = a.Type.SameMillisecondRank().CompareTo(b.Type.SameMillisecondRank());
         return c != 0 ? c : a.EventIdHash.CompareTo(b.EventIdHash);
     }
-
-    public static int Rank(EventType type) => type switch
-    {
-        EventType.PlayRequest => 0,
-        EventType.FirstFrame => 1,
-        EventType.Seek => 2,
-        EventType.RebufferStart => 3,
-        EventType.RebufferEnd => 4,
-        EventType.BitrateChange => 5,
-        EventType.Pause => 6,
-        EventType.Resume => 7,
-        EventType.Heartbeat => 8,
-        EventType.Error => 9,
-        EventType.End => 10,
-        _ => 11,
-    };
 }
 
 /// <summary>

@@ -178,7 +178,7 @@ public static class ReferenceModel
         {
             var ordered = beacons
                 .OrderBy(b => b.TimestampMs)
-                .ThenBy(b => Rank(b.Type))
+                .ThenBy(b => b.Type.SameMillisecondRank())
                 .ThenBy(b => StableHash.Hash64(b.EventId))
                 .ToList();
             SessionTimeline(sessionId, ordered, options, result);
@@ -186,22 +186,6 @@ public static class ReferenceModel
 
         return result;
     }
-
-    private static int Rank(EventType t) => t switch
-    {
-        EventType.PlayRequest => 0,
-        EventType.FirstFrame => 1,
-        EventType.Seek => 2,
-        EventType.RebufferStart => 3,
-        EventType.RebufferEnd => 4,
-        EventType.BitrateChange => 5,
-        EventType.Pause => 6,
-        EventType.Resume => 7,
-        EventType.Heartbeat => 8,
-        EventType.Error => 9,
-        EventType.End => 10,
-        _ => 11,
-    };
 
     private readonly record struct Segment(long From, long To, Phase Phase, int Kbps, bool SeekStall);
 
