@@ -35,6 +35,9 @@ internal static class ProcessorHarness
         return (output, partitions);
     }
 
+    /// <summary>The processor's default event-time and session rules with no cubes: for session-level checks only.</summary>
+    public static ReferenceOptions DefaultSessionRules => ReferenceOptionsFor(new ProcessorOptions()) with { Cubes = [] };
+
     public static ReferenceOptions ReferenceOptionsFor(ProcessorOptions o)
     {
         var sizes = o.ResolveWindows().Sizes;
