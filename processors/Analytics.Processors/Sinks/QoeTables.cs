@@ -26,7 +26,7 @@ internal static class QoeTables
         }
     }
 
-    /// <summary>The schema migrations, in order, from the embedded Sinks/Migrations/*.sql files.</summary>
+    /// <summary>The schema migrations, in order, from the embedded Sinks/Migrations/*.sql files, fragments expanded.</summary>
     public static IReadOnlyList<Migration> Migrations { get; } = LoadMigrations();
 
     private static List<Migration> LoadMigrations()
@@ -41,7 +41,7 @@ internal static class QoeTables
             var version = int.Parse(file.AsSpan(0, underscore), System.Globalization.CultureInfo.InvariantCulture);
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream);
-            scripts.Add(new Migration(version, file[(underscore + 1)..], reader.ReadToEnd()));
+            scripts.Add(new Migration(version, file[(underscore + 1)..], MigrationText.Expand(reader.ReadToEnd(), file + ".sql")));
         }
 
         return scripts;

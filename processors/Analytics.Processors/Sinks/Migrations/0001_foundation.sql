@@ -2,6 +2,33 @@
 -- also at 10 seconds (the NOC), the side tables
 -- for late and orphaned beacons, and processor checkpoints.
 -- Design notes: docs/schema.md. {database} is replaced by the migrator.
+-- fragment fact_columns: what every fact table stores after its window start and dimensions
+    source LowCardinality(String),
+    source_partition UInt16,
+    attempts UInt32 CODEC(T64, ZSTD(1)),
+    plays UInt32 CODEC(T64, ZSTD(1)),
+    video_start_failures UInt32 CODEC(T64, ZSTD(1)),
+    exits_before_video_start UInt32 CODEC(T64, ZSTD(1)),
+    playback_failures UInt32 CODEC(T64, ZSTD(1)),
+    start_time_sketch Map(Int16, UInt32),
+    start_time_sum_ms UInt64 CODEC(T64, ZSTD(1)),
+    playing_ms UInt64 CODEC(T64, ZSTD(1)),
+    rebuffer_ms UInt64 CODEC(T64, ZSTD(1)),
+    seek_rebuffer_ms UInt64 CODEC(T64, ZSTD(1)),
+    rebuffers UInt32 CODEC(T64, ZSTD(1)),
+    seek_rebuffers UInt32 CODEC(T64, ZSTD(1)),
+    bitrate_kbps_ms UInt64 CODEC(T64, ZSTD(1)),
+    bitrate_switches UInt32 CODEC(T64, ZSTD(1)),
+    concurrent_plays UInt32 CODEC(T64, ZSTD(1)),
+    bytes UInt64 CODEC(T64, ZSTD(1)),
+    cache_hit_bytes UInt64 CODEC(T64, ZSTD(1)),
+    errors UInt32 CODEC(T64, ZSTD(1)),
+    fatal_errors UInt32 CODEC(T64, ZSTD(1)),
+    errors_by_code Map(LowCardinality(String), UInt32),
+    version UInt64,
+    is_deleted UInt8,
+    inserted_at DateTime('UTC') DEFAULT now()
+-- end fragment
 
 CREATE DATABASE IF NOT EXISTS {database};
 
@@ -26,31 +53,7 @@ CREATE TABLE IF NOT EXISTS {database}.qoe_delivery_10s
     pop LowCardinality(String),
     isp LowCardinality(String),
     device_type LowCardinality(String),
-    source LowCardinality(String),
-    source_partition UInt16,
-    attempts UInt32 CODEC(T64, ZSTD(1)),
-    plays UInt32 CODEC(T64, ZSTD(1)),
-    video_start_failures UInt32 CODEC(T64, ZSTD(1)),
-    exits_before_video_start UInt32 CODEC(T64, ZSTD(1)),
-    playback_failures UInt32 CODEC(T64, ZSTD(1)),
-    start_time_sketch Map(Int16, UInt32),
-    start_time_sum_ms UInt64 CODEC(T64, ZSTD(1)),
-    playing_ms UInt64 CODEC(T64, ZSTD(1)),
-    rebuffer_ms UInt64 CODEC(T64, ZSTD(1)),
-    seek_rebuffer_ms UInt64 CODEC(T64, ZSTD(1)),
-    rebuffers UInt32 CODEC(T64, ZSTD(1)),
-    seek_rebuffers UInt32 CODEC(T64, ZSTD(1)),
-    bitrate_kbps_ms UInt64 CODEC(T64, ZSTD(1)),
-    bitrate_switches UInt32 CODEC(T64, ZSTD(1)),
-    concurrent_plays UInt32 CODEC(T64, ZSTD(1)),
-    bytes UInt64 CODEC(T64, ZSTD(1)),
-    cache_hit_bytes UInt64 CODEC(T64, ZSTD(1)),
-    errors UInt32 CODEC(T64, ZSTD(1)),
-    fatal_errors UInt32 CODEC(T64, ZSTD(1)),
-    errors_by_code Map(LowCardinality(String), UInt32),
-    version UInt64,
-    is_deleted UInt8,
-    inserted_at DateTime('UTC') DEFAULT now()
+    {fact_columns}
 )
 ENGINE = ReplacingMergeTree(version, is_deleted)
 PARTITION BY toYYYYMMDD(window_start)
@@ -70,31 +73,7 @@ CREATE TABLE IF NOT EXISTS {database}.qoe_delivery_1m
     pop LowCardinality(String),
     isp LowCardinality(String),
     device_type LowCardinality(String),
-    source LowCardinality(String),
-    source_partition UInt16,
-    attempts UInt32 CODEC(T64, ZSTD(1)),
-    plays UInt32 CODEC(T64, ZSTD(1)),
-    video_start_failures UInt32 CODEC(T64, ZSTD(1)),
-    exits_before_video_start UInt32 CODEC(T64, ZSTD(1)),
-    playback_failures UInt32 CODEC(T64, ZSTD(1)),
-    start_time_sketch Map(Int16, UInt32),
-    start_time_sum_ms UInt64 CODEC(T64, ZSTD(1)),
-    playing_ms UInt64 CODEC(T64, ZSTD(1)),
-    rebuffer_ms UInt64 CODEC(T64, ZSTD(1)),
-    seek_rebuffer_ms UInt64 CODEC(T64, ZSTD(1)),
-    rebuffers UInt32 CODEC(T64, ZSTD(1)),
-    seek_rebuffers UInt32 CODEC(T64, ZSTD(1)),
-    bitrate_kbps_ms UInt64 CODEC(T64, ZSTD(1)),
-    bitrate_switches UInt32 CODEC(T64, ZSTD(1)),
-    concurrent_plays UInt32 CODEC(T64, ZSTD(1)),
-    bytes UInt64 CODEC(T64, ZSTD(1)),
-    cache_hit_bytes UInt64 CODEC(T64, ZSTD(1)),
-    errors UInt32 CODEC(T64, ZSTD(1)),
-    fatal_errors UInt32 CODEC(T64, ZSTD(1)),
-    errors_by_code Map(LowCardinality(String), UInt32),
-    version UInt64,
-    is_deleted UInt8,
-    inserted_at DateTime('UTC') DEFAULT now()
+    {fact_columns}
 )
 ENGINE = ReplacingMergeTree(version, is_deleted)
 PARTITION BY toYYYYMMDD(window_start)
@@ -113,31 +92,7 @@ CREATE TABLE IF NOT EXISTS {database}.qoe_client_1m
     device_type LowCardinality(String),
     os LowCardinality(String),
     app_version LowCardinality(String),
-    source LowCardinality(String),
-    source_partition UInt16,
-    attempts UInt32 CODEC(T64, ZSTD(1)),
-    plays UInt32 CODEC(T64, ZSTD(1)),
-    video_start_failures UInt32 CODEC(T64, ZSTD(1)),
-    exits_before_video_start UInt32 CODEC(T64, ZSTD(1)),
-    playback_failures UInt32 CODEC(T64, ZSTD(1)),
-    start_time_sketch Map(Int16, UInt32),
-    start_time_sum_ms UInt64 CODEC(T64, ZSTD(1)),
-    playing_ms UInt64 CODEC(T64, ZSTD(1)),
-    rebuffer_ms UInt64 CODEC(T64, ZSTD(1)),
-    seek_rebuffer_ms UInt64 CODEC(T64, ZSTD(1)),
-    rebuffers UInt32 CODEC(T64, ZSTD(1)),
-    seek_rebuffers UInt32 CODEC(T64, ZSTD(1)),
-    bitrate_kbps_ms UInt64 CODEC(T64, ZSTD(1)),
-    bitrate_switches UInt32 CODEC(T64, ZSTD(1)),
-    concurrent_plays UInt32 CODEC(T64, ZSTD(1)),
-    bytes UInt64 CODEC(T64, ZSTD(1)),
-    cache_hit_bytes UInt64 CODEC(T64, ZSTD(1)),
-    errors UInt32 CODEC(T64, ZSTD(1)),
-    fatal_errors UInt32 CODEC(T64, ZSTD(1)),
-    errors_by_code Map(LowCardinality(String), UInt32),
-    version UInt64,
-    is_deleted UInt8,
-    inserted_at DateTime('UTC') DEFAULT now()
+    {fact_columns}
 )
 ENGINE = ReplacingMergeTree(version, is_deleted)
 PARTITION BY toYYYYMMDD(window_start)
@@ -153,31 +108,7 @@ CREATE TABLE IF NOT EXISTS {database}.qoe_content_1m
     window_start DateTime('UTC') CODEC(DoubleDelta, ZSTD(1)),
     region LowCardinality(String),
     title_id LowCardinality(String),
-    source LowCardinality(String),
-    source_partition UInt16,
-    attempts UInt32 CODEC(T64, ZSTD(1)),
-    plays UInt32 CODEC(T64, ZSTD(1)),
-    video_start_failures UInt32 CODEC(T64, ZSTD(1)),
-    exits_before_video_start UInt32 CODEC(T64, ZSTD(1)),
-    playback_failures UInt32 CODEC(T64, ZSTD(1)),
-    start_time_sketch Map(Int16, UInt32),
-    start_time_sum_ms UInt64 CODEC(T64, ZSTD(1)),
-    playing_ms UInt64 CODEC(T64, ZSTD(1)),
-    rebuffer_ms UInt64 CODEC(T64, ZSTD(1)),
-    seek_rebuffer_ms UInt64 CODEC(T64, ZSTD(1)),
-    rebuffers UInt32 CODEC(T64, ZSTD(1)),
-    seek_rebuffers UInt32 CODEC(T64, ZSTD(1)),
-    bitrate_kbps_ms UInt64 CODEC(T64, ZSTD(1)),
-    bitrate_switches UInt32 CODEC(T64, ZSTD(1)),
-    concurrent_plays UInt32 CODEC(T64, ZSTD(1)),
-    bytes UInt64 CODEC(T64, ZSTD(1)),
-    cache_hit_bytes UInt64 CODEC(T64, ZSTD(1)),
-    errors UInt32 CODEC(T64, ZSTD(1)),
-    fatal_errors UInt32 CODEC(T64, ZSTD(1)),
-    errors_by_code Map(LowCardinality(String), UInt32),
-    version UInt64,
-    is_deleted UInt8,
-    inserted_at DateTime('UTC') DEFAULT now()
+    {fact_columns}
 )
 ENGINE = ReplacingMergeTree(version, is_deleted)
 PARTITION BY toYYYYMMDD(window_start)
