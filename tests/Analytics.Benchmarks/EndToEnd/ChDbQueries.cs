@@ -17,51 +17,47 @@ internal static class ChDbQueries
         + "cdn LowCardinality(String), pop LowCardinality(String), "
         + "bitrate_kbps UInt32, bytes UInt64, cache_hit Bool, fatal Bool";
 
-    /// <summary>Per-event aggregation: everything a GROUP BY over beacons can count without pairing a session's beacons.</summary>
+    /// <summary>The minute, the delivery cube's dimensions, and what a GROUP BY over beacons counts without pairing a session's beacons.</summary>
+    private const string BeaconAggregates = """
+        toStartOfMinute(fromUnixTimestamp64Milli(ts)) AS minute,
+        geo.region AS region, geo.country AS country, cdn, pop, geo.isp AS isp, device.type AS device_type,
+        countIf(type = 'play_request') AS attempts,
+        countIf(type = 'first_frame') AS plays,
+        countIf(type = 'error') AS errors,
+        countIf(type = 'error' AND fatal) AS fatal_errors,
+        countIf(type = 'rebuffer_start') AS rebuffers,
+        countIf(type = 'bitrate_change') AS bitrate_switches,
+        sumIf(bytes, type = 'heartbeat') AS delivered_bytes,
+        sumIf(bytes, type = 'heartbeat' AND cache_hit) AS cache_hit_bytes,
+        avgIf(bitrate_kbps, type = 'heartbeat') AS avg_bitrate_kbps,
+        uniq(session_id) AS sessions
+        """;
+
+    private const string GroupBy = "GROUP BY minute, region, country, cdn, pop, isp, device_type";
+
+    /// <summary>Per-event aggregation, with heartbeat bitrate percentiles standing in for start-time percentiles at the same cost class.</summary>
     public static string Flat(string path) => $"""
         SELECT
-            toStartOfMinute(fromUnixTimestamp64Milli(ts)) AS minute,
-            geo.region AS region, geo.country AS country, cdn, pop, geo.isp AS isp, device.type AS device_type,
-            countIf(type = 'play_request') AS attempts,
-            countIf(type = 'first_frame') AS plays,
-            countIf(type = 'error') AS errors,
-            countIf(type = 'error' AND fatal) AS fatal_errors,
-            countIf(type = 'rebuffer_start') AS rebuffers,
-            countIf(type = 'bitrate_change') AS bitrate_switches,
-            sumIf(bytes, type = 'heartbeat') AS delivered_bytes,
-            sumIf(bytes, type = 'heartbeat' AND cache_hit) AS cache_hit_bytes,
-            avgIf(bitrate_kbps, type = 'heartbeat') AS avg_bitrate_kbps,
-            quantilesIf(0.5, 0.9, 0.95, 0.99)(bitrate_kbps, type = 'heartbeat') AS bitrate_kbps_quantiles,
-            uniq(session_id) AS sessions
+        {BeaconAggregates},
+            quantilesIf(0.5, 0.9, 0.95, 0.99)(bitrate_kbps, type = 'heartbeat') AS bitrate_kbps_quantiles
         FROM file('{path}', JSONEachRow, '{Structure}')
-        GROUP BY minute, region, country, cdn, pop, isp, device_type
+        {GroupBy}
         """;
 
     /// <summary>
-    /// The flat metrics plus true video start time percentiles, which need each first_frame paired with its
+    /// The same counts plus true video start time percentiles, which need each first_frame paired with its
     /// session's play_request: a window function over the session, i.e. a sort of all events by session.
     /// </summary>
     public static string WithStartTime(string path) => $"""
         SELECT
-            toStartOfMinute(fromUnixTimestamp64Milli(ts)) AS minute,
-            geo.region AS region, geo.country AS country, cdn, pop, geo.isp AS isp, device.type AS device_type,
-            countIf(type = 'play_request') AS attempts,
-            countIf(type = 'first_frame') AS plays,
-            quantilesIf(0.5, 0.9, 0.95, 0.99)(ts - play_request_ts, type = 'first_frame' AND play_request_ts > 0) AS start_time_ms_quantiles,
-            countIf(type = 'error') AS errors,
-            countIf(type = 'error' AND fatal) AS fatal_errors,
-            countIf(type = 'rebuffer_start') AS rebuffers,
-            countIf(type = 'bitrate_change') AS bitrate_switches,
-            sumIf(bytes, type = 'heartbeat') AS delivered_bytes,
-            sumIf(bytes, type = 'heartbeat' AND cache_hit) AS cache_hit_bytes,
-            avgIf(bitrate_kbps, type = 'heartbeat') AS avg_bitrate_kbps,
-            uniq(session_id) AS sessions
+        {BeaconAggregates},
+            quantilesIf(0.5, 0.9, 0.95, 0.99)(ts - play_request_ts, type = 'first_frame' AND play_request_ts > 0) AS start_time_ms_quantiles
         FROM
         (
             SELECT *, minIf(ts, type = 'play_request') OVER (PARTITION BY session_id) AS play_request_ts
             FROM file('{path}', JSONEachRow, '{Structure}')
         )
-        GROUP BY minute, region, country, cdn, pop, isp, device_type
+        {GroupBy}
         """;
 
     /// <summary>Untimed: the totals the pipeline must agree with (and it reads the file into the page cache).</summary>
