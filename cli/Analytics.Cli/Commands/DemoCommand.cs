@@ -43,7 +43,7 @@ internal static class DemoCommand
             {
                 limit = Durations.TryParse(d, out var parsed) && parsed > TimeSpan.Zero
                     ? parsed
-                    : throw new OptionsValidationException("demo", "--duration", "must be a positive duration such as 90s, 2m or 4m30s", d);
+                    : throw new OptionsValidationException("demo", "--duration", $"must be a positive duration such as {Durations.Examples}", d);
             }
 
             return RunAsync(settings, parse.GetValue(rate) ?? 3000, parse.GetValue(seed) ?? 42, limit, ct);

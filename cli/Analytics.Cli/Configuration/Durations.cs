@@ -5,6 +5,9 @@ namespace Analytics.Cli.Configuration;
 /// <summary>Durations as people write them: "500ms", "10s", "2m", "4m30s", "1h", "1d", or a .NET TimeSpan ("00:00:10").</summary>
 internal static class Durations
 {
+    /// <summary>How to write one, for error messages.</summary>
+    public const string Examples = "500ms, 10s, 2m or 4m30s";
+
     public static bool TryParse(string text, out TimeSpan value)
     {
         text = text.Trim();
@@ -58,7 +61,7 @@ internal static class Durations
 
     public static TimeSpan Parse(string text, string what) => TryParse(text, out var value)
         ? value
-        : throw new FormatException($"{what}: \"{text}\" is not a duration; write it like 500ms, 10s, 2m, 4m30s or 1h");
+        : throw new FormatException($"{what}: \"{text}\" is not a duration; write it like {Examples}");
 
     private static double? UnitMs(ReadOnlySpan<char> unit) => unit.ToString().ToLowerInvariant() switch
     {

@@ -126,7 +126,7 @@ internal static class OptionsBinder
 
     private static string Describe(Type type) => type switch
     {
-        _ when type == typeof(TimeSpan) => "a duration such as 500ms, 10s or 2m",
+        _ when type == typeof(TimeSpan) => $"a duration such as {Durations.Examples}",
         _ when type.IsEnum => "one of " + string.Join(", ", Enum.GetNames(type)),
         _ when type == typeof(bool) => "true or false",
         _ when type == typeof(int) || type == typeof(long) || type == typeof(short) => "a whole number",

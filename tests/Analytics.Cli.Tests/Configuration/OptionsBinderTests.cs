@@ -115,7 +115,7 @@ public sealed class OptionsBinderTests
         var error = Assert.Throws<OptionsValidationException>(() => Bind("Processor", new ProcessorOptions(), ("Processor:IdleTimeout", "soon")));
 
         Assert.Equal("Processor:IdleTimeout", error.Key);
-        Assert.Contains("a duration such as 500ms, 10s or 2m", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a duration such as 500ms, 10s, 2m or 4m30s", error.Message, StringComparison.Ordinal);
         Assert.Contains("\"soon\"", error.Message, StringComparison.Ordinal);
     }
 

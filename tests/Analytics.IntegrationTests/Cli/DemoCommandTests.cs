@@ -78,7 +78,7 @@ public sealed partial class DemoCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
-            "analytics: invalid setting: demo: --duration must be a positive duration such as 90s, 2m or 4m30s (got \"soon\").",
+            "analytics: invalid setting: demo: --duration must be a positive duration such as 500ms, 10s, 2m or 4m30s (got \"soon\").",
             result.Output.Trim());
         Assert.False(Directory.Exists(Path.Combine(_home, "clickhouse")), "the demo opened its store before checking its arguments");
     }
