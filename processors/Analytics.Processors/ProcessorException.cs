@@ -1,4 +1,4 @@
-using Analytics.Ingest;
+using Analytics.Common;
 
 namespace Analytics.Processors;
 

@@ -2,7 +2,7 @@ using Analytics.Benchmarks.EndToEnd;
 using Analytics.Benchmarks.Harness;
 using Analytics.Benchmarks.Micro;
 using Analytics.Benchmarks.Sessions;
-using Analytics.Ingest;
+using Analytics.Common;
 
 namespace Analytics.Benchmarks;
 

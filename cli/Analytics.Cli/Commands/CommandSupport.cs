@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Analytics.Cli.Configuration;
-using Analytics.Ingest;
+using Analytics.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 

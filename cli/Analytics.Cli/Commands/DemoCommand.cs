@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Analytics.Cli.Configuration;
 using Analytics.Cli.Logging;
-using Analytics.Ingest;
+using Analytics.Common;
 using Analytics.Ingest.Kafka;
 using Analytics.Ingest.Simulator;
 using Analytics.Processors.ClickHouse;
@@ -222,7 +222,7 @@ internal static class DemoCommand
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await sink.FlushAsync(timeout.Token);
         }
-        catch (Exception ex) when (ex is Analytics.Ingest.AnalyticsException)
+        catch (Exception ex) when (ex is AnalyticsException)
         {
             log.LogError(ex, "The simulator stopped: {Message}", ex.Message);
         }

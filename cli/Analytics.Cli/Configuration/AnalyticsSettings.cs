@@ -1,4 +1,4 @@
-using Analytics.Ingest;
+using Analytics.Common;
 using Analytics.Ingest.Kafka;
 using Analytics.Ingest.Simulator;
 using Analytics.Processors.ClickHouse;

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
-using Analytics.Ingest;
+using Analytics.Common;
 using Microsoft.Extensions.Configuration;
 
 namespace Analytics.Cli.Configuration;

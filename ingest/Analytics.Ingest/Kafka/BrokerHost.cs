@@ -1,3 +1,5 @@
+using Analytics.Common;
+
 namespace Analytics.Ingest.Kafka;
 
 internal sealed record BrokerHostOptions

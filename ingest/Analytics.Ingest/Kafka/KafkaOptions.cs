@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Analytics.Common;
 using Confluent.Kafka;
 
 namespace Analytics.Ingest.Kafka;

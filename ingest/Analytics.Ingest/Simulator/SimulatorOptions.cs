@@ -1,3 +1,5 @@
+using Analytics.Common;
+
 namespace Analytics.Ingest.Simulator;
 
 /// <summary>How <see cref="SimulationRunner"/> paces delivery.</summary>

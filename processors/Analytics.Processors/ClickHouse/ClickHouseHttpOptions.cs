@@ -1,5 +1,5 @@
 using System.Text;
-using Analytics.Ingest;
+using Analytics.Common;
 
 namespace Analytics.Processors.ClickHouse;
 

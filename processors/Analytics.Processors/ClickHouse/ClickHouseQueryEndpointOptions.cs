@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Analytics.Ingest;
+using Analytics.Common;
 
 namespace Analytics.Processors.ClickHouse;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Analytics.Common;
 using Analytics.Ingest.DeadLetters;
 using Analytics.Ingest.Kafka;
 using Analytics.Processors.Checkpoints;
@@ -550,5 +551,5 @@ internal sealed class PipelineFailedException : ProcessorException
     {
     }
 
-    public override bool IsTransient => InnerException is Analytics.Ingest.AnalyticsException { IsTransient: true };
+    public override bool IsTransient => InnerException is AnalyticsException { IsTransient: true };
 }

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Analytics.Ingest;
+using Analytics.Common;
 using Analytics.Ingest.DeadLetters;
 using Analytics.Processors.Checkpoints;
 using Analytics.Processors.ClickHouse;

@@ -1,4 +1,4 @@
-using Analytics.Ingest;
+using Analytics.Common;
 using Analytics.Ingest.Simulator;
 
 namespace Analytics.Benchmarks.EndToEnd;

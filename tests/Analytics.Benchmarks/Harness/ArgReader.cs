@@ -1,5 +1,5 @@
 using System.Globalization;
-using Analytics.Ingest;
+using Analytics.Common;
 
 namespace Analytics.Benchmarks.Harness;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Analytics.Cli.Commands;
+using Analytics.Common;
 
 namespace Analytics.Cli.Tests.Commands;
 
@@ -21,7 +22,7 @@ public sealed class CommandSupportTests
     public void A_set_without_an_equals_sign_is_refused_with_the_form_to_use()
     {
         var parse = new RootCommand { CommandSupport.Set }.Parse(["--set", "Kafka:Topic"]);
-        var error = Assert.Throws<Analytics.Ingest.OptionsValidationException>(() => CommandSupport.Settings(parse));
+        var error = Assert.Throws<OptionsValidationException>(() => CommandSupport.Settings(parse));
         Assert.Contains("Section:Key=value", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,6 @@
 using Analytics.Cli.Configuration;
 using Analytics.Cli.Tests.Deployment;
-using Analytics.Ingest;
+using Analytics.Common;
 
 namespace Analytics.Cli.Tests.Configuration;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Analytics.Cli.Configuration;
 using Analytics.Cli.Tests.Deployment;
+using Analytics.Common;
 
 namespace Analytics.Cli.Tests.Configuration;
 
@@ -141,7 +142,7 @@ public sealed partial class ConfigurationDocTests
             AnalyticsSettings.Load([new(key, "x")]);
             return true;
         }
-        catch (Ingest.OptionsValidationException)
+        catch (OptionsValidationException)
         {
             return false;
         }

@@ -1,5 +1,5 @@
 using Analytics.Cli.Configuration;
-using Analytics.Ingest;
+using Analytics.Common;
 using Analytics.Ingest.Kafka;
 using Analytics.Ingest.Simulator;
 using Analytics.Processors.ClickHouse;

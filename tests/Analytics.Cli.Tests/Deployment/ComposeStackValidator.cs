@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 using Analytics.Cli.Configuration;
-using Analytics.Ingest;
+using Analytics.Common;
 using Analytics.Processors.Sinks;
 using YamlDotNet.Core;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Analytics.Cli.Commands;
 using Analytics.Cli.Configuration;
-using Analytics.Ingest;
+using Analytics.Common;
 
 namespace Analytics.Cli.Tests.Deployment;
 

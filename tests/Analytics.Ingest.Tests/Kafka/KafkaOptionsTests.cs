@@ -1,3 +1,4 @@
+using Analytics.Common;
 using Analytics.Ingest.Kafka;
 using Confluent.Kafka;
 

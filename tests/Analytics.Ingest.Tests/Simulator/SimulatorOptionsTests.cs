@@ -1,3 +1,4 @@
+using Analytics.Common;
 using Analytics.Ingest.Simulator;
 
 namespace Analytics.Ingest.Tests.Simulator;

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Analytics.Ingest;
+using Analytics.Common;
 using Analytics.IntegrationTests.Fixtures;
 using Analytics.Processors.ClickHouse;
 

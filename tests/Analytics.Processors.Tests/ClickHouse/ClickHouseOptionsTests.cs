@@ -1,4 +1,4 @@
-using Analytics.Ingest;
+using Analytics.Common;
 using Analytics.Processors.ClickHouse;
 
 namespace Analytics.Processors.Tests.ClickHouse;
