@@ -7,11 +7,13 @@ WORKDIR /src
 # Project files first: the restore layer stays cached until a package or project reference changes.
 COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props .editorconfig ./
 COPY common/Analytics.Common/Analytics.Common.csproj common/Analytics.Common/
+COPY alerts/Analytics.Alerts/Analytics.Alerts.csproj alerts/Analytics.Alerts/
 COPY ingest/Analytics.Ingest/Analytics.Ingest.csproj ingest/Analytics.Ingest/
 COPY processors/Analytics.Processors/Analytics.Processors.csproj processors/Analytics.Processors/
 COPY cli/Analytics.Cli/Analytics.Cli.csproj cli/Analytics.Cli/
 RUN dotnet restore cli/Analytics.Cli/Analytics.Cli.csproj
 COPY common/Analytics.Common/ common/Analytics.Common/
+COPY alerts/Analytics.Alerts/ alerts/Analytics.Alerts/
 COPY ingest/Analytics.Ingest/ ingest/Analytics.Ingest/
 COPY processors/Analytics.Processors/ processors/Analytics.Processors/
 COPY cli/Analytics.Cli/ cli/Analytics.Cli/

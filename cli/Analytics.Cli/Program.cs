@@ -21,6 +21,7 @@ internal static class Program
             QueryCommand.Create(),
             ServeCommand.Create(),
             MigrateCommand.Create(),
+            DetectCommand.Create(),
         };
         root.Options.Add(CommandSupport.ConfigFile);
         root.Options.Add(CommandSupport.Set);

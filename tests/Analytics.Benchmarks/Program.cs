@@ -1,3 +1,4 @@
+using Analytics.Benchmarks.Detectors;
 using Analytics.Benchmarks.EndToEnd;
 using Analytics.Benchmarks.Harness;
 using Analytics.Benchmarks.Micro;
@@ -16,6 +17,8 @@ internal static class Program
                     JSON ceiling, pipeline (full and Foundation) and chDB over the same simulated events.
           sessions  [--sessions 1000000] [--checkpoint 100000] [--heartbeats 1] [--seed 42]
                     Managed memory per open session in one partition.
+          detectors [--points 2000000] [--series 10000] [--rounds 5]
+                    Per-point cost and state size of every anomaly detector, one series and many.
           micro     [BenchmarkDotNet arguments, e.g. --filter '*Decoder*' or --list flat]
                     Micro-benchmarks (short jobs).
 
@@ -55,6 +58,17 @@ internal static class Program
                     Console.WriteLine(SessionMemoryReport.Markdown(memory));
                     Progress.Report($"saved {await SessionMemoryReport.SaveAsync(memory, sessions.OutputDirectory, cancel.Token)}");
                     return 0;
+                case "detectors":
+                    var cost = DetectorCostOptions.Parse(rest);
+                    var report = new DetectorCostRunner(cost).Run(command);
+                    Console.WriteLine(report);
+                    Directory.CreateDirectory(cost.OutputDirectory);
+                    var path = Path.Combine(cost.OutputDirectory, "detectors.md");
+                    await File.WriteAllTextAsync(path, report, cancel.Token);
+                    Progress.Report($"saved {path}");
+                    return 0;
+                case "nab":
+                    return NabExperiment.Run(rest);
                 case "micro":
                     return MicroBenchmarks.Run(rest);
                 default:

@@ -70,16 +70,20 @@ internal static class CommandSupport
         })
         .AddFilter("Microsoft", LogLevel.Warning));
 
-    /// <summary>Runs a command body, turning our errors into one clear line and an exit code.</summary>
-    public static async Task<int> Guard(Func<Task<int>> body)
+    /// <summary>
+    /// Runs a command body, turning our errors into one clear line and an exit code. The line goes to
+    /// <paramref name="error"/> (stderr by default; commands pass their invocation's, which tests capture).
+    /// </summary>
+    public static async Task<int> Guard(Func<Task<int>> body, TextWriter? error = null)
     {
+        error ??= Console.Error;
         try
         {
             return await body();
         }
         catch (OptionsValidationException ex)
         {
-            await Console.Error.WriteLineAsync($"analytics: invalid setting: {ex.Message}");
+            await error.WriteLineAsync($"analytics: invalid setting: {ex.Message}");
             return 2;
         }
         catch (OperationCanceledException)
@@ -88,10 +92,10 @@ internal static class CommandSupport
         }
         catch (AnalyticsException ex)
         {
-            await Console.Error.WriteLineAsync($"analytics: {ex.Message}");
+            await error.WriteLineAsync($"analytics: {ex.Message}");
             if (ex.InnerException is not null and not AnalyticsException)
             {
-                await Console.Error.WriteLineAsync($"  caused by: {ex.InnerException.Message}");
+                await error.WriteLineAsync($"  caused by: {ex.InnerException.Message}");
             }
 
             return 1;

@@ -1,0 +1,39 @@
+using Analytics.Alerts.Detectors.ChangePoint;
+using Analytics.Alerts.Detectors.Seasonal;
+using Analytics.Alerts.Detectors.Spectral;
+using Analytics.Common;
+
+namespace Analytics.Alerts.Detectors.Ensemble;
+
+/// <summary>Options of the <see cref="EnsembleDetector"/> and of the detectors inside it.</summary>
+internal sealed record EnsembleOptions
+{
+    public const string Component = "Detectors:Ensemble";
+
+    public SeasonalOptions Seasonal { get; init; } = new();
+
+    public SpectralOptions Spectral { get; init; } = new();
+
+    public ChangePointOptions ChangePoint { get; init; } = new();
+
+    /// <summary>
+    /// After a score is reported, lower scores are held back for this many points while the hold decays, so
+    /// one incident is reported once and again only if it gets worse.
+    /// </summary>
+    public int RefractoryPoints { get; init; } = 200;
+
+    /// <summary>
+    /// Decades the spectral residual and the change point must exceed the seasonal baseline's surprise by
+    /// before they set the score.
+    /// </summary>
+    public double SecondaryDiscount { get; init; } = 1;
+
+    public void Validate()
+    {
+        Seasonal.Validate();
+        Spectral.Validate();
+        ChangePoint.Validate();
+        OptionRules.AtLeast(Component, nameof(RefractoryPoints), RefractoryPoints, 0);
+        OptionRules.NotNegative(Component, nameof(SecondaryDiscount), SecondaryDiscount);
+    }
+}
