@@ -67,8 +67,6 @@ internal static class Program
                     await File.WriteAllTextAsync(path, report, cancel.Token);
                     Progress.Report($"saved {path}");
                     return 0;
-                case "nab":
-                    return NabExperiment.Run(rest);
                 case "micro":
                     return MicroBenchmarks.Run(rest);
                 default:

@@ -78,16 +78,21 @@ internal static class DetectScoreCommand
             stdout.WriteLine(F($"{name,-14}") + string.Concat(scores.Select(r => F($"{r.Normalized,10:F1}"))) + F($"{scores[0].Threshold,11:F4}"));
         }
 
-        if (groups >= 2)
+        if (corpus.Series.Count >= 2)
         {
             stdout.WriteLine();
-            stdout.WriteLine("Leave one group out: each group scored at the threshold optimised on the");
-            stdout.WriteLine("others (the estimate for series never seen).");
+            stdout.WriteLine("Held out: each group, then each file, scored at the threshold optimised");
+            stdout.WriteLine("on the rest (estimates for series never seen).");
             stdout.WriteLine();
-            stdout.WriteLine(F($"{"detector",-14}") + string.Concat(profiles.Select(p => F($"{Short(p.Name),10}"))));
+            stdout.WriteLine(F($"{"detector",-14}") + string.Concat(profiles.Select(p => F($"{Short(p.Name),10}"))) + F($"{"fold",11}"));
             foreach (var (name, scored, _) in results)
             {
-                stdout.WriteLine(F($"{name,-14}") + string.Concat(profiles.Select(p => F($"{NabCrossValidation.Run(name, scored, p).Normalized,10:F1}"))));
+                if (groups >= 2)
+                {
+                    stdout.WriteLine(F($"{name,-14}") + string.Concat(profiles.Select(p => F($"{NabCrossValidation.ByGroup(name, scored, p).Normalized,10:F1}"))) + F($"{"group",11}"));
+                }
+
+                stdout.WriteLine(F($"{name,-14}") + string.Concat(profiles.Select(p => F($"{NabCrossValidation.ByFile(name, scored, p).Normalized,10:F1}"))) + F($"{"file",11}"));
             }
         }
 

@@ -17,6 +17,7 @@ public sealed class OptionsValidationTests
         { "MinCycles", () => new SeasonalOptions { MinCycles = 9 }.Validate() },
         { "Window", () => new SpectralOptions { Window = 100 }.Validate() },
         { "Refresh", () => new SpectralOptions { Refresh = 0 }.Validate() },
+        { "SpectrumAverage", () => new SpectralOptions { SpectrumAverage = 4 }.Validate() },
         { "SpreadFactor", () => new ChangePointOptions { SpreadFactor = 1 }.Validate() },
         { "BaselineAlpha", () => new RateOptions { BaselineAlpha = 1.5 }.Validate() },
         { "HistoryAlpha", () => new CalibrationOptions { HistoryAlpha = 0 }.Validate() },

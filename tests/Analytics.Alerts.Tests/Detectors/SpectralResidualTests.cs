@@ -36,6 +36,31 @@ public sealed class SpectralResidualTests
         Assert.InRange(SyntheticSeries.ArgMax(scores, 200), 1500, 1501);
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(64)]
+    [InlineData(256)]
+    public void The_fft_matches_the_reference_transform_and_inverts(int n)
+    {
+        var random = new Random(n);
+        var input = Enumerable.Range(0, n).Select(_ => new Complex(random.NextDouble() - 0.5, random.NextDouble() - 0.5)).ToArray();
+        var expected = (Complex[])input.Clone();
+        Fourier.Forward(expected, FourierOptions.Matlab);
+        var actual = (Complex[])input.Clone();
+        var fft = new Fft(n);
+        fft.Forward(actual);
+        for (var k = 0; k < n; k++)
+        {
+            Assert.True((expected[k] - actual[k]).Magnitude < 1e-12, $"bin {k}");
+        }
+
+        fft.Inverse(actual);
+        for (var k = 0; k < n; k++)
+        {
+            Assert.True((input[k] - actual[k]).Magnitude < 1e-12, $"point {k}");
+        }
+    }
+
     /// <summary>
     /// SR-CNN's definition, step by step: extrapolate the next point from the mean slope of the last m
     /// points and append it κ times; remove the window's mean (our one addition: the DC bin then carries

@@ -91,7 +91,7 @@ internal static class NabCases
         }
     }
 
-    /// <summary>The shared nab-dev corpus: ../shared/nab-dev beside the folder that holds Analytics.sln.</summary>
+    /// <summary>The nab-dev corpus, vendored in the repository under tests/data/nab-dev.</summary>
     public static string NabDev()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -101,7 +101,7 @@ internal static class NabCases
         }
 
         Assert.NotNull(dir);
-        var nabDev = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "nab-dev"));
+        var nabDev = System.IO.Path.Combine(dir.FullName, "tests", "data", "nab-dev");
         Assert.True(Directory.Exists(nabDev), $"{nabDev} is missing");
         return nabDev;
     }

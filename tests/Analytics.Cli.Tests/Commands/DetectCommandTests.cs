@@ -239,8 +239,8 @@ public sealed class DetectCommandTests : IDisposable
     [Fact]
     public async Task The_nab_taxi_series_gives_one_score_per_row()
     {
-        var path = Path.GetFullPath(Path.Combine(RepositoryFiles.Checkout.Root, "..", "shared", "nab-dev", "data", "realKnownCause", "nyc_taxi.csv"));
-        Assert.True(File.Exists(path), $"The NAB development corpus is missing: expected {path} (../shared/nab-dev beside the repository).");
+        var path = Path.Combine(RepositoryFiles.Checkout.Root, "tests", "data", "nab-dev", "data", "realKnownCause", "nyc_taxi.csv");
+        Assert.True(File.Exists(path), $"The vendored NAB development corpus is missing: expected {path}.");
 
         var run = await Detect("--input", path, "--output", Output);
 

@@ -53,7 +53,7 @@ internal sealed class EnsembleDetector : IAnomalyDetector
         _seasonal.Score(timestampMs, value);
         _spectral.Score(timestampMs, value);
         _changePoint.Score(timestampMs, value);
-        // The seasonal baseline models the series; the spike and shift detectors must be ten times as
+        // The seasonal baseline models the series; the spike and shift detectors must be a hundred times as
         // surprised to speak over it, since on their own they also fire on what the baseline explains.
         var secondary = Math.Max(_spectral.LastSurprise, _changePoint.LastSurprise) - _options.SecondaryDiscount;
         var surprise = Math.Max(_seasonal.LastSurprise, secondary) - _lookCorrection;

@@ -26,7 +26,7 @@ internal sealed record EnsembleOptions
     /// Decades the spectral residual and the change point must exceed the seasonal baseline's surprise by
     /// before they set the score.
     /// </summary>
-    public double SecondaryDiscount { get; init; } = 1;
+    public double SecondaryDiscount { get; init; } = 2;
 
     public void Validate()
     {

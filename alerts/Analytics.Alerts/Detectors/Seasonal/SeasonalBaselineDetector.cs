@@ -6,7 +6,8 @@ namespace Analytics.Alerts.Detectors.Seasonal;
 /// Compares each point with the same time of day over the last days and the same time of week over the
 /// last weeks (median of slot means, so one odd day does not move it), whichever has predicted this series
 /// better lately. The residual, in robust spreads, is the surprise. This is the week-over-week comparison
-/// streaming services use for play starts.
+/// streaming services use for play starts. Its calibrated rarity is combined with that of the recent
+/// average rarity, so a sustained deviation scores even when no single point of it is a record.
 /// </summary>
 internal sealed class SeasonalBaselineDetector : IAnomalyDetector
 {
@@ -17,20 +18,27 @@ internal sealed class SeasonalBaselineDetector : IAnomalyDetector
     private double _weeklyError;
     private readonly float[] _slotSpread;
     private readonly byte[] _slotDays;
+    private readonly ushort[] _slotPoints;
     private bool _openSlotJudged;
     private RobustLevel _residual;
     private readonly TailCalibrator _calibrator;
+    private readonly TailCalibrator _evidenceCalibrator;
+    private readonly double _evidenceCorrection;
+    private double _evidence;
 
     public SeasonalBaselineDetector(SeasonalOptions? options = null)
     {
         _options = options ?? new SeasonalOptions();
         _options.Validate();
         _calibrator = new TailCalibrator(_options.Calibration);
+        _evidenceCalibrator = new TailCalibrator(_options.Calibration);
+        _evidenceCorrection = _options.EvidenceAlpha > 0 ? Math.Log10(2) : 0;
         var slotsPerDay = 1440 / _options.SlotMinutes;
         _daily = new SeasonProfile(slotsPerDay, _options.DailyCycles, 86_400_000);
         _weekly = new SeasonProfile(7 * 1440 / _options.WeeklySlotMinutes, _options.WeeklyCycles, 7 * 86_400_000L);
         _slotSpread = new float[slotsPerDay];
         _slotDays = new byte[slotsPerDay];
+        _slotPoints = new ushort[slotsPerDay];
     }
 
     public string Name => "seasonal";
@@ -96,9 +104,27 @@ internal sealed class SeasonalBaselineDetector : IAnomalyDetector
         _openSlotJudged = true;
         var deviation = Math.Abs(residual - _residual.Level);
         var limit = _options.Clip * Math.Max(_residual.Spread, _slotSpread[slot]);
-        _slotSpread[slot] += (float)(_options.SlotSpreadAlpha * ((limit > 0 ? Math.Min(deviation, limit) : deviation) - _slotSpread[slot]));
+        // A plain average over a slot's first points: one started at 0 would underrate the spread for days,
+        // and every point of those days would look surprising.
+        if (_slotPoints[slot] < ushort.MaxValue)
+        {
+            _slotPoints[slot]++;
+        }
+
+        var slotAlpha = Math.Max(_options.SlotSpreadAlpha, 1.0 / _slotPoints[slot]);
+        _slotSpread[slot] += (float)(slotAlpha * ((limit > 0 ? Math.Min(deviation, limit) : deviation) - _slotSpread[slot]));
         _residual.Update(residual, a, _options.Clip);
-        LastSurprise = _calibrator.Update(TailScore.Decades(TailScore.NormalTwoSided(LastZ)));
+        var point = _calibrator.Update(TailScore.Decades(TailScore.NormalTwoSided(LastZ)));
+        LastSurprise = point;
+        if (_options.EvidenceAlpha > 0)
+        {
+            // The average rarity of the last points (Fisher's combination, smoothed), calibrated on its own
+            // history; the stronger of the two looks pays for having looked twice.
+            _evidence += _options.EvidenceAlpha * (point - _evidence);
+            var sustained = _evidenceCalibrator.Update(_evidence);
+            LastSurprise = Math.Max(Math.Max(point, sustained) - _evidenceCorrection, 0);
+        }
+
         return TailScore.FromDecades(LastSurprise);
     }
 
@@ -110,9 +136,16 @@ internal sealed class SeasonalBaselineDetector : IAnomalyDetector
         writer.Write(_weeklyError);
         writer.WriteAll(_slotSpread);
         writer.Write(_slotDays);
+        foreach (var points in _slotPoints)
+        {
+            writer.Write(points);
+        }
+
         writer.Write(_openSlotJudged);
         _residual.Write(writer);
         _calibrator.Write(writer);
+        _evidenceCalibrator.Write(writer);
+        writer.Write(_evidence);
         writer.Write(MissingPoints);
     }
 
@@ -124,9 +157,16 @@ internal sealed class SeasonalBaselineDetector : IAnomalyDetector
         _weeklyError = reader.ReadDouble();
         reader.ReadInto(_slotSpread);
         reader.ReadInto(_slotDays);
+        for (var i = 0; i < _slotPoints.Length; i++)
+        {
+            _slotPoints[i] = reader.ReadUInt16();
+        }
+
         _openSlotJudged = reader.ReadBoolean();
         _residual.Read(reader);
         _calibrator.Read(reader);
+        _evidenceCalibrator.Read(reader);
+        _evidence = reader.ReadDouble();
         MissingPoints = reader.ReadInt64();
     }
 }

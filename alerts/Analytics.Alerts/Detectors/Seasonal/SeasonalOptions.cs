@@ -32,6 +32,13 @@ internal sealed record SeasonalOptions
     /// <summary>Residuals beyond this many spreads enter the spread clipped.</summary>
     public double Clip { get; init; } = 4;
 
+    /// <summary>
+    /// Weight of the newest calibrated surprise in the short average that is calibrated again as sustained
+    /// evidence (about 2/EvidenceAlpha points): a run of moderately rare points is an incident, one such
+    /// point is noise. 0 judges each point alone.
+    /// </summary>
+    public double EvidenceAlpha { get; init; } = 0.05;
+
     public CalibrationOptions Calibration { get; init; } = new();
 
     public void Validate()
@@ -54,6 +61,7 @@ internal sealed record SeasonalOptions
         OptionRules.OpenUnitInterval(Component, nameof(SpreadAlpha), SpreadAlpha);
         OptionRules.OpenUnitInterval(Component, nameof(SlotSpreadAlpha), SlotSpreadAlpha);
         OptionRules.Positive(Component, nameof(Clip), Clip);
+        OptionRules.UnitInterval(Component, nameof(EvidenceAlpha), EvidenceAlpha);
         Calibration.Validate();
     }
 }

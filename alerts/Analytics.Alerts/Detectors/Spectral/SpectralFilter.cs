@@ -1,5 +1,4 @@
 using System.Numerics;
-using MathNet.Numerics.IntegralTransforms;
 
 namespace Analytics.Alerts.Detectors.Spectral;
 
@@ -8,10 +7,17 @@ namespace Analytics.Alerts.Detectors.Spectral;
 /// locally averaged log amplitude: for a given spectrum that is a circular convolution of the window with a
 /// fixed kernel. Folding the extrapolated points and the mean removal into it leaves one weight per real
 /// point, so the saliency of the newest point is one dot product until the spectrum is recomputed.
+/// It holds only scratch space: one per thread and window shape serves every detector.
 /// </summary>
 internal sealed class SpectralFilter
 {
+    [ThreadStatic]
+    private static SpectralFilter? _shared;
+
     private readonly SpectralOptions _options;
+    private readonly Fft _fft;
+    private readonly double[] _window;
+    private readonly double[] _weights;
     private readonly int _real;
     private readonly Complex[] _spectrum;
     private readonly double[] _logAmplitude;
@@ -26,10 +32,40 @@ internal sealed class SpectralFilter
         _logAmplitude = new double[options.Window];
         _kernel = new double[options.Window];
         _map = new double[_real];
+        _window = new double[_real];
+        _weights = new double[_real];
+        _fft = new Fft(options.Window);
     }
 
-    /// <summary>Real points in the window, oldest first.</summary>
-    public int RealPoints => _real;
+    /// <summary>This thread's filter for windows shaped like <paramref name="options"/>.</summary>
+    public static SpectralFilter Shared(SpectralOptions options)
+    {
+        var filter = _shared;
+        if (filter is null || !SameShape(filter._options, options))
+        {
+            _shared = filter = new SpectralFilter(options);
+        }
+
+        return filter;
+    }
+
+    private static bool SameShape(SpectralOptions a, SpectralOptions b)
+        => a.Window == b.Window && a.Extrapolated == b.Extrapolated && a.SlopePoints == b.SlopePoints && a.SpectrumAverage == b.SpectrumAverage;
+
+    /// <summary>Recomputes the weights of a window kept as floats, as floats.</summary>
+    public void Recompute(ReadOnlySpan<float> window, Span<float> weights)
+    {
+        for (var i = 0; i < _real; i++)
+        {
+            _window[i] = window[i];
+        }
+
+        Recompute(_window, _weights);
+        for (var i = 0; i < _real; i++)
+        {
+            weights[i] = (float)_weights[i];
+        }
+    }
 
     /// <summary>Recomputes <paramref name="weights"/> (one per real point, oldest first) from the window's spectrum.</summary>
     public void Recompute(ReadOnlySpan<double> window, Span<double> weights)
@@ -51,27 +87,32 @@ internal sealed class SpectralFilter
             _spectrum[j] -= mean;
         }
 
-        Fourier.Forward(_spectrum, FourierOptions.Matlab);
-        for (var k = 0; k < n; k++)
+        _fft.Forward(_spectrum);
+        // Real input: |X[k]| = |X[n − k]|, so half the logarithms do.
+        for (var k = 0; k <= n / 2; k++)
         {
-            _logAmplitude[k] = Math.Log(_spectrum[k].Magnitude + 1e-12);
+            var (re, im) = (_spectrum[k].Real, _spectrum[k].Imaginary);
+            _logAmplitude[k] = 0.5 * Math.Log((re * re) + (im * im) + 1e-24);
+            _logAmplitude[k == 0 ? 0 : n - k] = _logAmplitude[k];
         }
 
         // The mean was removed, so the DC bin carries no information: borrow its neighbour's level.
         _logAmplitude[0] = _logAmplitude[1];
         var q = _options.SpectrumAverage;
-        for (var k = 0; k < n; k++)
+        for (var k = 0; k <= n / 2; k++)
         {
             double sum = 0;
-            for (var d = -(q / 2); d < q - (q / 2); d++)
+            for (var d = -(q / 2); d <= q / 2; d++)
             {
-                sum += _logAmplitude[(k + d + n) % n];
+                var bin = k + d;
+                sum += _logAmplitude[bin < 0 ? bin + n : bin >= n ? bin - n : bin];
             }
 
             _spectrum[k] = new Complex(Math.Exp(-sum / q), 0);
+            _spectrum[k == 0 ? 0 : n - k] = _spectrum[k];
         }
 
-        Fourier.Inverse(_spectrum, FourierOptions.Matlab);
+        _fft.Inverse(_spectrum);
         for (var j = 0; j < n; j++)
         {
             _kernel[j] = _spectrum[j].Real;
@@ -81,14 +122,15 @@ internal sealed class SpectralFilter
         double centre = 0;
         for (var j = 0; j < n; j++)
         {
-            centre += _kernel[(last - j + n) % n];
+            centre += _kernel[j];
         }
 
         centre /= n;
         double toExtrapolated = 0;
         for (var j = 0; j < n; j++)
         {
-            var c = _kernel[(last - j + n) % n] - centre;
+            var lag = last - j;
+            var c = _kernel[lag < 0 ? lag + n : lag] - centre;
             if (j < _real)
             {
                 weights[j] = c;

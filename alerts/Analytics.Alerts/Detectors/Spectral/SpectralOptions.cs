@@ -17,7 +17,7 @@ internal sealed record SpectralOptions
     /// <summary>Preceding points whose mean slope gives the estimate (m in the paper).</summary>
     public int SlopePoints { get; init; } = 5;
 
-    /// <summary>Width of the moving average over the log amplitude spectrum (q in the paper).</summary>
+    /// <summary>Width of the moving average over the log amplitude spectrum (q in the paper); odd, so it is centred.</summary>
     public int SpectrumAverage { get; init; } = 3;
 
     /// <summary>Points of saliency the newest one is compared with (z in the paper).</summary>
@@ -39,6 +39,10 @@ internal sealed record SpectralOptions
         OptionRules.InRange(Component, nameof(Extrapolated), Extrapolated, 0, Window / 4);
         OptionRules.InRange(Component, nameof(SlopePoints), SlopePoints, 1, Window / 4);
         OptionRules.InRange(Component, nameof(SpectrumAverage), SpectrumAverage, 1, Window / 4);
+        if (SpectrumAverage % 2 == 0)
+        {
+            throw new OptionsValidationException(Component, nameof(SpectrumAverage), "must be odd, so the average is centred on its bin", SpectrumAverage);
+        }
         OptionRules.AtLeast(Component, nameof(SaliencyAverage), SaliencyAverage, 1);
         OptionRules.InRange(Component, nameof(Refresh), Refresh, 1, Window);
         Calibration.Validate();

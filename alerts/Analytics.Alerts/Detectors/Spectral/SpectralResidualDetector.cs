@@ -12,11 +12,8 @@ namespace Analytics.Alerts.Detectors.Spectral;
 internal sealed class SpectralResidualDetector : IAnomalyDetector
 {
     private readonly SpectralOptions _options;
-    private readonly SpectralFilter _filter;
     private readonly int _real;
     private readonly float[] _buffer;
-    private readonly double[] _window;
-    private readonly double[] _weights;
     private readonly float[] _weights32;
     private readonly double _saliencyAlpha;
     private int _position;
@@ -29,14 +26,11 @@ internal sealed class SpectralResidualDetector : IAnomalyDetector
         _options = options ?? new SpectralOptions();
         _options.Validate();
         _calibrator = new TailCalibrator(_options.Calibration);
-        _filter = new SpectralFilter(_options);
-        _real = _filter.RealPoints;
+        _real = _options.Window - _options.Extrapolated;
 
         // Each value is written twice, so the window is always one contiguous span. Values and weights are
         // kept as floats: half the state, and a saliency accurate to 1e-6 is plenty for a ratio.
         _buffer = new float[2 * _real];
-        _window = new double[_real];
-        _weights = new double[_real];
         _weights32 = new float[_real];
         _saliencyAlpha = 2.0 / (_options.SaliencyAverage + 1);
     }
@@ -76,16 +70,7 @@ internal sealed class SpectralResidualDetector : IAnomalyDetector
         var window = new ReadOnlySpan<float>(_buffer, _position, _real);
         if ((_count - _real) % _options.Refresh == 0)
         {
-            for (var i = 0; i < _real; i++)
-            {
-                _window[i] = window[i];
-            }
-
-            _filter.Recompute(_window, _weights);
-            for (var i = 0; i < _real; i++)
-            {
-                _weights32[i] = (float)_weights[i];
-            }
+            SpectralFilter.Shared(_options).Recompute(window, _weights32);
         }
 
         var saliency = Math.Abs(Dot(_weights32, window));
