@@ -45,12 +45,14 @@ public sealed class CalibrationTests
     [Fact]
     public void A_surprise_beyond_all_history_is_worth_more_the_further_beyond_it_is()
     {
+        // The surprises of a well-calibrated model: −log10 of a uniform p-value, an exponential tail.
         double Fresh(double surprise)
         {
             var calibrator = new TailCalibrator(new CalibrationOptions());
+            var random = new Random(3);
             for (var i = 0; i < 5000; i++)
             {
-                calibrator.Update((i % 7) * 0.3);
+                calibrator.Update(-Math.Log10(1 - random.NextDouble()));
             }
 
             return calibrator.Update(surprise);
@@ -59,6 +61,35 @@ public sealed class CalibrationTests
         var once = Fresh(8);
         var twice = Fresh(17);
         Assert.True(once > Math.Log10(5000) - 0.5, $"{once:F2}");
-        Assert.Equal(new CalibrationOptions().BeyondGain, twice - once, 0.3);
+        Assert.InRange(twice - once, 0.1, new CalibrationOptions().BeyondGain + 1e-9);
+    }
+
+    [Fact]
+    public void A_heavy_tail_gains_less_beyond_its_records_than_a_light_one()
+    {
+        // Decades gained from just past the largest surprise seen to four times it, on the same history.
+        double Beyond(Func<Random, double> surprise)
+        {
+            double After(double factor)
+            {
+                var calibrator = new TailCalibrator(new CalibrationOptions());
+                var random = new Random(4);
+                var max = 0.0;
+                for (var i = 0; i < 5000; i++)
+                {
+                    var s = surprise(random);
+                    max = Math.Max(max, s);
+                    calibrator.Update(s);
+                }
+
+                return calibrator.Update(factor * max);
+            }
+
+            return After(4) - After(1.01);
+        }
+
+        var light = Beyond(r => -Math.Log10(1 - r.NextDouble()));
+        var heavy = Beyond(r => Math.Pow(1 - r.NextDouble(), -1.5));
+        Assert.True(heavy < light, $"heavy {heavy:F2}, light {light:F2}");
     }
 }

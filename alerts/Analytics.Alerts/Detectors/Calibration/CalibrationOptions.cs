@@ -22,7 +22,10 @@ internal sealed record CalibrationOptions
     /// <summary>Pseudo-count above the largest surprise seen: how much a first-ever surprise is worth.</summary>
     public double Prior { get; init; } = 1;
 
-    /// <summary>Decades added per doubling of a surprise beyond the largest the history holds.</summary>
+    /// <summary>
+    /// Most decades added per doubling of a surprise beyond the largest the history holds; the history's own
+    /// tail slope is used when it is lower.
+    /// </summary>
     public double BeyondGain { get; init; } = 1;
 
     /// <summary>Points before calibrated surprises leave 0, while the history fills.</summary>

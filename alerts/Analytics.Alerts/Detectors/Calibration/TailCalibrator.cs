@@ -7,7 +7,9 @@ namespace Analytics.Alerts.Detectors.Calibration;
 /// series' own recent history of surprises, of one at least as large. The history is a small decaying
 /// histogram on a log scale, so a surprise that recurs every hundred points is worth about two decades
 /// whatever its size, and a series whose model is always a little wrong stops paging. Past the largest
-/// surprise the history holds, each doubling adds <see cref="CalibrationOptions.BeyondGain"/> decades.
+/// surprise the history holds, the tail's own slope is continued (at most
+/// <see cref="CalibrationOptions.BeyondGain"/> decades per doubling): a heavy-tailed series, whose records
+/// often overshoot, gains little from one; a light-tailed one gains more.
 /// </summary>
 internal sealed class TailCalibrator
 {
@@ -54,7 +56,7 @@ internal sealed class TailCalibrator
             if (top < 0 && _counts[bin] == 0)
             {
                 var highest = Highest(bin);
-                decades += _options.BeyondGain * (position - (highest + 1)) / _options.BinsPerOctave;
+                decades += TailSlope(highest) * (position - (highest + 1)) / _options.BinsPerOctave;
             }
         }
 
@@ -62,6 +64,33 @@ internal sealed class TailCalibrator
         _counts[bin] += _scale;
         _total += _scale;
         return Math.Max(decades, 0);
+    }
+
+    /// <summary>
+    /// Decades of rarity per doubling of surprise from the history's top percentile up to its top bin,
+    /// capped at <see cref="CalibrationOptions.BeyondGain"/>; 0 while the history is empty.
+    /// </summary>
+    private double TailSlope(int highest)
+    {
+        if (highest < 0)
+        {
+            return 0;
+        }
+
+        double above = 0;
+        var b = highest;
+        for (; b > 0; b--)
+        {
+            above += _counts[b];
+            if (above >= 0.01 * _total)
+            {
+                break;
+            }
+        }
+
+        var octaves = (highest + 1 - b) / (double)_options.BinsPerOctave;
+        var slope = Math.Log10((above + (_options.Prior * _scale)) / (_counts[highest] + (_options.Prior * _scale))) / octaves;
+        return Math.Clamp(slope, 0, _options.BeyondGain);
     }
 
     private int Highest(int below)

@@ -62,8 +62,8 @@ internal sealed class EnsembleDetector : IAnomalyDetector
     }
 
     /// <summary>
-    /// Reports a level only when it exceeds the hold: the last reported level, kept for
-    /// <see cref="EnsembleOptions.RefractoryPoints"/> points and then released.
+    /// Reports a level only when it exceeds the hold (the last reported level, kept for
+    /// <see cref="EnsembleOptions.RefractoryPoints"/> points and then released) by the renotify margin.
     /// </summary>
     private double Onset(double level)
     {
@@ -72,7 +72,10 @@ internal sealed class EnsembleDetector : IAnomalyDetector
             _hold = 0;
         }
 
-        if (level <= _hold)
+        // While held, a level must be RenotifyMargin decades rarer than the hold to be reported: a rising
+        // run of evidence is one incident, not one report per point that beats the last.
+        var bar = _hold > 0 ? TailScore.FromDecades(Decades(_hold) + _options.RenotifyMargin) : 0;
+        if (level <= bar)
         {
             return 0;
         }
@@ -81,6 +84,9 @@ internal sealed class EnsembleDetector : IAnomalyDetector
         _holdFor = _options.RefractoryPoints;
         return level;
     }
+
+    /// <summary>The surprise in decades that <see cref="TailScore.FromDecades"/> maps to this level.</summary>
+    private static double Decades(double level) => -TailScore.Scale * Math.Log(1 - level);
 
     public void WriteState(BinaryWriter writer)
     {

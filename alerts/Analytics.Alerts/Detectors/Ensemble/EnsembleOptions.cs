@@ -23,6 +23,12 @@ internal sealed record EnsembleOptions
     public int RefractoryPoints { get; init; } = 200;
 
     /// <summary>
+    /// Decades of surprise by which a level must exceed the hold to be reported again while it is held
+    /// (0.5: about three times rarer), so a slowly worsening incident is not reported at every new high.
+    /// </summary>
+    public double RenotifyMargin { get; init; } = 0.5;
+
+    /// <summary>
     /// Decades the spectral residual and the change point must exceed the seasonal baseline's surprise by
     /// before they set the score.
     /// </summary>
@@ -35,5 +41,6 @@ internal sealed record EnsembleOptions
         ChangePoint.Validate();
         OptionRules.AtLeast(Component, nameof(RefractoryPoints), RefractoryPoints, 0);
         OptionRules.NotNegative(Component, nameof(SecondaryDiscount), SecondaryDiscount);
+        OptionRules.NotNegative(Component, nameof(RenotifyMargin), RenotifyMargin);
     }
 }

@@ -18,7 +18,6 @@ internal sealed class SeasonalBaselineDetector : IAnomalyDetector
     private double _weeklyError;
     private readonly float[] _slotSpread;
     private readonly byte[] _slotDays;
-    private readonly ushort[] _slotPoints;
     private bool _openSlotJudged;
     private RobustLevel _residual;
     private readonly TailCalibrator _calibrator;
@@ -38,7 +37,6 @@ internal sealed class SeasonalBaselineDetector : IAnomalyDetector
         _weekly = new SeasonProfile(7 * 1440 / _options.WeeklySlotMinutes, _options.WeeklyCycles, 7 * 86_400_000L);
         _slotSpread = new float[slotsPerDay];
         _slotDays = new byte[slotsPerDay];
-        _slotPoints = new ushort[slotsPerDay];
     }
 
     public string Name => "seasonal";
@@ -100,26 +98,28 @@ internal sealed class SeasonalBaselineDetector : IAnomalyDetector
         var slot = _daily.SlotOf(timestampMs);
         var floor = Math.Max(_slotSpread[slot], 1e-12 * Math.Abs(expected));
         // A slot is judged only once its own spread has seen a whole pass of it on an earlier day.
-        LastZ = _residual.Count > 1 && _slotDays[slot] > 0 ? _residual.Z(residual, floor) : 0;
+        var judged = _residual.Count > 1 && _slotDays[slot] > 0;
+        LastZ = judged ? _residual.Z(residual, floor) : 0;
         _openSlotJudged = true;
         var deviation = Math.Abs(residual - _residual.Level);
         var limit = _options.Clip * Math.Max(_residual.Spread, _slotSpread[slot]);
-        // A plain average over a slot's first points: one started at 0 would underrate the spread for days,
-        // and every point of those days would look surprising.
-        if (_slotPoints[slot] < ushort.MaxValue)
+        // Starts at 0: until it has learnt a slot, the series-wide spread judges it.
+        _slotSpread[slot] += (float)(_options.SlotSpreadAlpha * ((limit > 0 ? Math.Min(deviation, limit) : deviation) - _slotSpread[slot]));
+        _residual.Update(residual, a, _options.Clip);
+        if (!judged)
         {
-            _slotPoints[slot]++;
+            // The calibrators learn from judged points only: a history padded with the zeros of unjudged
+            // ones makes the first judged surprises look far beyond anything seen.
+            LastSurprise = 0;
+            return 0;
         }
 
-        var slotAlpha = Math.Max(_options.SlotSpreadAlpha, 1.0 / _slotPoints[slot]);
-        _slotSpread[slot] += (float)(slotAlpha * ((limit > 0 ? Math.Min(deviation, limit) : deviation) - _slotSpread[slot]));
-        _residual.Update(residual, a, _options.Clip);
         var point = _calibrator.Update(TailScore.Decades(TailScore.NormalTwoSided(LastZ)));
         LastSurprise = point;
         if (_options.EvidenceAlpha > 0)
         {
-            // The average rarity of the last points (Fisher's combination, smoothed), calibrated on its own
-            // history; the stronger of the two looks pays for having looked twice.
+            // The recent average rarity (a smoothed Fisher combination of the points' p-values), calibrated
+            // on its own history; the stronger of the two looks pays for having looked twice.
             _evidence += _options.EvidenceAlpha * (point - _evidence);
             var sustained = _evidenceCalibrator.Update(_evidence);
             LastSurprise = Math.Max(Math.Max(point, sustained) - _evidenceCorrection, 0);
@@ -136,10 +136,6 @@ internal sealed class SeasonalBaselineDetector : IAnomalyDetector
         writer.Write(_weeklyError);
         writer.WriteAll(_slotSpread);
         writer.Write(_slotDays);
-        foreach (var points in _slotPoints)
-        {
-            writer.Write(points);
-        }
 
         writer.Write(_openSlotJudged);
         _residual.Write(writer);
@@ -157,10 +153,6 @@ internal sealed class SeasonalBaselineDetector : IAnomalyDetector
         _weeklyError = reader.ReadDouble();
         reader.ReadInto(_slotSpread);
         reader.ReadInto(_slotDays);
-        for (var i = 0; i < _slotPoints.Length; i++)
-        {
-            _slotPoints[i] = reader.ReadUInt16();
-        }
 
         _openSlotJudged = reader.ReadBoolean();
         _residual.Read(reader);
