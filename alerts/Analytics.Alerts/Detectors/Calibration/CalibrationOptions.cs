@@ -13,12 +13,6 @@ internal sealed record CalibrationOptions
     /// <summary>Weight of the newest surprise in the history (about 1/HistoryAlpha points of memory: long, so a record is rare).</summary>
     public double HistoryAlpha { get; init; } = 0.0001;
 
-    /// <summary>
-    /// Weight of the newest surprise in the recent average that is calibrated (1 calibrates each point alone):
-    /// noise is a single surprising point, an incident a run of them.
-    /// </summary>
-    public double RecentAlpha { get; init; } = 1;
-
     /// <summary>Pseudo-count above the largest surprise seen: how much a first-ever surprise is worth.</summary>
     public double Prior { get; init; } = 1;
 
@@ -35,11 +29,6 @@ internal sealed record CalibrationOptions
     {
         OptionRules.InRange(Component, nameof(BinsPerOctave), BinsPerOctave, 1, 8);
         OptionRules.OpenUnitInterval(Component, nameof(HistoryAlpha), HistoryAlpha);
-        if (!(RecentAlpha > 0 && RecentAlpha <= 1))
-        {
-            throw new OptionsValidationException(Component, nameof(RecentAlpha), "must be above 0 and at most 1", RecentAlpha);
-        }
-
         OptionRules.Positive(Component, nameof(Prior), Prior);
         OptionRules.NotNegative(Component, nameof(BeyondGain), BeyondGain);
         OptionRules.AtLeast(Component, nameof(WarmUp), WarmUp, 1);

@@ -7,7 +7,6 @@ namespace Analytics.Alerts.Detectors.Calibration;
 /// </summary>
 internal struct RobustLevel
 {
-
     public double Level;
     public double Spread;
     public long Count;
@@ -35,7 +34,6 @@ internal struct RobustLevel
         // Plain averages while the memory is still short, so the first points are not overweighted.
         Count++;
         var a = Math.Max(alpha, 1.0 / Count);
-
         Level += a * clipped;
         Spread += a * (Math.Abs(clipped) - Spread);
     }

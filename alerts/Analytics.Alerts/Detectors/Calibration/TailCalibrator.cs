@@ -21,7 +21,6 @@ internal sealed class TailCalibrator
     // Counts are kept multiplied by _scale, which grows by 1/(1 − alpha) a point: decaying every count
     // is then one multiplication, not forty. Rescaled before floats run out.
     private float _scale = 1;
-    private double _recent;
     private long _count;
 
     public TailCalibrator(CalibrationOptions options)
@@ -32,8 +31,7 @@ internal sealed class TailCalibrator
     /// <summary>Calibrated surprise of <paramref name="surprise"/>, in decades; 0 during warm-up.</summary>
     public double Update(double surprise)
     {
-        _recent += _options.RecentAlpha * (Math.Max(surprise, 0) - _recent);
-        var position = Math.Log2(1 + _recent) * _options.BinsPerOctave;
+        var position = Math.Log2(1 + Math.Max(surprise, 0)) * _options.BinsPerOctave;
         var bin = Math.Min((int)position, Bins - 1);
         double decades = 0;
         _count++;
@@ -134,7 +132,6 @@ internal sealed class TailCalibrator
         writer.WriteAll(_counts);
         writer.Write(_total);
         writer.Write(_scale);
-        writer.Write(_recent);
         writer.Write(_count);
     }
 
@@ -143,7 +140,6 @@ internal sealed class TailCalibrator
         reader.ReadInto(_counts);
         _total = reader.ReadSingle();
         _scale = reader.ReadSingle();
-        _recent = reader.ReadDouble();
         _count = reader.ReadInt64();
     }
 }

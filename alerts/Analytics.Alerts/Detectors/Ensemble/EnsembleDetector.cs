@@ -7,8 +7,8 @@ namespace Analytics.Alerts.Detectors.Ensemble;
 /// <summary>
 /// The production detector: the seasonal baseline, the spectral residual and the change-point CUSUM, each
 /// calibrated against the series' own history, combined into one surprise (the strongest, corrected for
-/// the number of detectors looking), and reported at onset: after a report, lower scores are held back
-/// while the hold decays, so an incident is one report, not a run of them.
+/// the number of detectors looking), and reported at onset: after a report, scores not clearly higher are
+/// held back for a while, so an incident is one report, not a run of them.
 /// </summary>
 internal sealed class EnsembleDetector : IAnomalyDetector
 {

@@ -17,8 +17,8 @@ internal sealed record EnsembleOptions
     public ChangePointOptions ChangePoint { get; init; } = new();
 
     /// <summary>
-    /// After a score is reported, lower scores are held back for this many points while the hold decays, so
-    /// one incident is reported once and again only if it gets worse.
+    /// After a score is reported, scores not clearly higher (see <see cref="RenotifyMargin"/>) are held back
+    /// for this many points, so one incident is reported once and again only if it gets worse.
     /// </summary>
     public int RefractoryPoints { get; init; } = 200;
 

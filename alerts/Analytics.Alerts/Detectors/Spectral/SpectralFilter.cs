@@ -35,6 +35,7 @@ internal sealed class SpectralFilter
         _window = new double[_real];
         _weights = new double[_real];
         _fft = new Fft(options.Window);
+        ExtrapolationMap(_map);
     }
 
     /// <summary>This thread's filter for windows shaped like <paramref name="options"/>.</summary>
@@ -141,7 +142,6 @@ internal sealed class SpectralFilter
             }
         }
 
-        ExtrapolationMap(_map);
         for (var j = 0; j < _real; j++)
         {
             weights[j] += toExtrapolated * _map[j];
@@ -154,7 +154,6 @@ internal sealed class SpectralFilter
     private double Extrapolate(ReadOnlySpan<double> window)
     {
         double value = 0;
-        ExtrapolationMap(_map);
         for (var j = 0; j < _real; j++)
         {
             value += _map[j] * window[j];
@@ -163,7 +162,7 @@ internal sealed class SpectralFilter
         return value;
     }
 
-    /// <summary>The estimate's weight on each real point: it is linear in them.</summary>
+    /// <summary>The estimate's weight on each real point: it is linear in them, and fixed by the options.</summary>
     private void ExtrapolationMap(Span<double> map)
     {
         map.Clear();
