@@ -29,6 +29,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
+# 64 MiB gen0 budget, as ./analytics sets it (docs/benchmarks.md); only the environment can set it.
+ENV DOTNET_GCgen0size=0x4000000
 # The non-root user every official .NET image defines.
 USER $APP_UID
 ENTRYPOINT ["dotnet", "analytics.dll"]

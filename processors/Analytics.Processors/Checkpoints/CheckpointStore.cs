@@ -7,12 +7,15 @@ using Analytics.Processors.Sinks;
 
 namespace Analytics.Processors.Checkpoints;
 
+/// <summary>A checkpoint to store: a partition's state and the offset it covers.</summary>
+internal readonly record struct CheckpointToSave(PartitionId Partition, long NextOffset, long Watermark, byte[] Data);
+
 /// <summary>A stored checkpoint: the partition state and the offset it covers.</summary>
 internal sealed record StoredCheckpoint(ulong Id, long NextOffset, long Watermark, byte[] Data);
 
 /// <summary>
 /// Keeps partition checkpoints in ClickHouse, next to the rows they cover, so any processor instance
-/// that takes over a partition finds them. One checkpoint is one insert (all its chunks in one block),
+/// that takes over a partition finds them. Checkpoints are stored in one insert (all their chunks in one block),
 /// so a crash never leaves half of one.
 /// </summary>
 internal sealed class CheckpointStore
@@ -32,33 +35,40 @@ internal sealed class CheckpointStore
         _time = time;
     }
 
-    public async Task SaveAsync(PartitionId partition, long nextOffset, long watermark, byte[] data, CancellationToken ct)
+    public Task SaveAsync(PartitionId partition, long nextOffset, long watermark, byte[] data, CancellationToken ct)
+        => SaveAsync([new CheckpointToSave(partition, nextOffset, watermark, data)], ct);
+
+    /// <summary>Stores several partitions' checkpoints in one insert: one block, so all or none are stored.</summary>
+    public async Task SaveAsync(IReadOnlyList<CheckpointToSave> checkpoints, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        var id = Math.Max((ulong)now.ToUnixTimeMilliseconds(), _lastId + 1);
-        _lastId = id;
-        var chunks = Math.Max(1, (data.Length + ChunkBytes - 1) / ChunkBytes);
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
-            for (var i = 0; i < chunks; i++)
+            foreach (var (partition, nextOffset, watermark, data) in checkpoints)
             {
-                var slice = data.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, data.Length - (i * ChunkBytes)));
-                w.Reset(buffer);
-                w.WriteStartObject();
-                w.WriteString("consumer_group", _consumerGroup);
-                w.WriteString("source", partition.Source);
-                w.WriteNumber("source_partition", partition.Partition);
-                w.WriteNumber("checkpoint_id", id);
-                w.WriteNumber("next_offset", nextOffset);
-                w.WriteNumber("watermark", watermark);
-                QoeRowWriter.WriteTime(w, "created_at"u8, now.ToUnixTimeMilliseconds());
-                w.WriteNumber("chunk", i);
-                w.WriteNumber("chunks", chunks);
-                w.WriteBase64String("data", slice);
-                w.WriteEndObject();
-                w.Flush();
-                buffer.WriteByte((byte)'\n');
+                var id = Math.Max((ulong)now.ToUnixTimeMilliseconds(), _lastId + 1);
+                _lastId = id;
+                var chunks = Math.Max(1, (data.Length + ChunkBytes - 1) / ChunkBytes);
+                for (var i = 0; i < chunks; i++)
+                {
+                    var slice = data.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, data.Length - (i * ChunkBytes)));
+                    w.Reset(buffer);
+                    w.WriteStartObject();
+                    w.WriteString("consumer_group", _consumerGroup);
+                    w.WriteString("source", partition.Source);
+                    w.WriteNumber("source_partition", partition.Partition);
+                    w.WriteNumber("checkpoint_id", id);
+                    w.WriteNumber("next_offset", nextOffset);
+                    w.WriteNumber("watermark", watermark);
+                    WriteTime(w, "created_at"u8, now.ToUnixTimeMilliseconds());
+                    w.WriteNumber("chunk", i);
+                    w.WriteNumber("chunks", chunks);
+                    w.WriteBase64String("data", slice);
+                    w.WriteEndObject();
+                    w.Flush();
+                    buffer.WriteByte((byte)'\n');
+                }
             }
         }
 
@@ -105,6 +115,14 @@ internal sealed class CheckpointStore
     private static long ParseInt64(JsonElement e) => e.ValueKind == JsonValueKind.String
         ? long.Parse(e.GetString()!, CultureInfo.InvariantCulture)
         : e.GetInt64();
+
+    /// <summary>DateTime64(3) columns take 'YYYY-MM-DD hh:mm:ss.fff' in UTC (a fractional number is refused).</summary>
+    private static void WriteTime(Utf8JsonWriter w, ReadOnlySpan<byte> name, long ms)
+    {
+        Span<byte> text = stackalloc byte[23];
+        DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.TryFormat(text, out var n, "yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        w.WriteString(name, text[..n]);
+    }
 
     private static string Quote(string value) => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 }

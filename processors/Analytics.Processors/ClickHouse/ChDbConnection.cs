@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -54,23 +53,29 @@ internal sealed class ChDbConnection : IClickHouseConnection
     public Task<byte[]> QueryAsync(string sql, string format, CancellationToken ct = default)
         => RunAsync(Encoding.UTF8.GetBytes(sql), ClickHouseSql.RequireFormat(format), wantOutput: true, ct);
 
+    /// <remarks>
+    /// The rows go through a temporary file and <c>FROM INFILE</c>: chDB cuts binary rows passed inline
+    /// in the statement short, and parses even JSON rows from a file about 2.5 times faster.
+    /// </remarks>
     public async Task InsertAsync(string table, string format, ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
-        var head = $"INSERT INTO {ClickHouseSql.RequireTable(table)} FORMAT {ClickHouseSql.RequireFormat(format)}\n";
-        var headLength = Encoding.UTF8.GetByteCount(head);
-        var length = headLength + data.Length;
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        ClickHouseSql.RequireTable(table);
+        ClickHouseSql.RequireFormat(format);
+        Directory.CreateDirectory(InsertDirectory);
+        var path = System.IO.Path.Combine(InsertDirectory, $"{Guid.NewGuid():N}.rows");
         try
         {
-            Encoding.UTF8.GetBytes(head, buffer);
-            data.Span.CopyTo(buffer.AsSpan(headLength));
-            await RunAsync(new ArraySegment<byte>(buffer, 0, length), DiscardFormat, wantOutput: false, ct);
+            await File.WriteAllBytesAsync(path, data, ct);
+            await ExecuteAsync($"INSERT INTO {table} FROM INFILE {ClickHouseSql.Quote(path)} FORMAT {format}", ct);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            File.Delete(path);
         }
     }
+
+    /// <summary>Where inserts stage their rows; per process, so concurrent processes never share a file.</summary>
+    private static string InsertDirectory { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"analytics-chdb-inserts-{Environment.ProcessId}");
 
     public async ValueTask DisposeAsync()
     {

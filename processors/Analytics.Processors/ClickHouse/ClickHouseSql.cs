@@ -20,6 +20,10 @@ internal static partial class ClickHouseSql
             ? format
             : throw new ArgumentException($"\"{format}\" is not a ClickHouse format name (expected e.g. JSONEachRow, TabSeparated).", nameof(format));
 
+    /// <summary>A string literal: single-quoted, with backslashes and quotes escaped.</summary>
+    public static string Quote(string value)
+        => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex Identifier();
 

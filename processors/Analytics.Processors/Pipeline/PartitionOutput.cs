@@ -12,13 +12,13 @@ namespace Analytics.Processors.Pipeline;
 /// the buffers to the sink after each batch of messages, and always before a checkpoint, so the sink
 /// sees a partition's rows before the checkpoint that covers them.
 /// </summary>
-internal sealed class PartitionOutput : IPartitionOutput, IDisposable
+internal sealed class PartitionOutput : IPartitionOutput
 {
     private readonly IReadOnlyList<Cube> _cubes;
     private readonly QoeRowWriter?[,] _windows;
-    private readonly QoeRowWriter _sessions = new(QoeTables.Sessions);
-    private readonly QoeRowWriter _late = new(QoeTables.LateEvents);
-    private readonly QoeRowWriter _orphans = new(QoeTables.OrphanEvents);
+    private readonly QoeRowWriter _sessions = QoeRowWriter.ForSessions();
+    private readonly QoeRowWriter _late = QoeRowWriter.ForLateEvents();
+    private readonly QoeRowWriter _orphans = QoeRowWriter.ForOrphanEvents();
     private readonly string _topic;
 
     public PartitionOutput(ProcessorOptions options, string topic)
@@ -32,7 +32,7 @@ internal sealed class PartitionOutput : IPartitionOutput, IDisposable
         {
             foreach (var c in bySize[s])
             {
-                _windows[s, c] = new QoeRowWriter(_cubes[c].TableName(sizes.Labels[s]));
+                _windows[s, c] = QoeRowWriter.ForWindows(_cubes[c].TableName(sizes.Labels[s]), _cubes[c]);
             }
         }
     }
@@ -42,7 +42,7 @@ internal sealed class PartitionOutput : IPartitionOutput, IDisposable
     private IEnumerable<QoeRowWriter> Writers => _windows.Cast<QoeRowWriter?>().OfType<QoeRowWriter>().Append(_sessions).Append(_late).Append(_orphans);
 
     public void WindowRow(PartitionId partition, long version, int sizeIndex, long windowStart, int cube, CubeKey key, QoeAccumulator acc, bool correction)
-        => _windows[sizeIndex, cube]!.WindowRow(partition, version, windowStart, _cubes[cube], key, acc);
+        => _windows[sizeIndex, cube]!.WindowRow(partition, version, windowStart, _cubes[cube], key, acc, correction);
 
     public void SessionEnded(PartitionId partition, long version, Session session) => _sessions.SessionRow(partition, version, session);
 
@@ -64,6 +64,9 @@ internal sealed class PartitionOutput : IPartitionOutput, IDisposable
             SourceOffset = offset,
         });
 
+    /// <summary>Window rows replaced by a later version before they reached the sink.</summary>
+    public long CoalescedRows => _windows.Cast<QoeRowWriter?>().Sum(w => w?.Coalesced ?? 0);
+
     /// <summary>Takes the buffered rows of every table holding at least <paramref name="minBytes"/>.</summary>
     public IEnumerable<RowBatch> TakeBatches(int minBytes)
     {
@@ -73,14 +76,6 @@ internal sealed class PartitionOutput : IPartitionOutput, IDisposable
             {
                 yield return writer.Take();
             }
-        }
-    }
-
-    public void Dispose()
-    {
-        foreach (var writer in Writers)
-        {
-            writer.Dispose();
         }
     }
 }

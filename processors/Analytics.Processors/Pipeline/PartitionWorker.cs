@@ -89,10 +89,7 @@ internal sealed class PartitionWorker
                 case DropItem drop:
                     lock (_gate)
                     {
-                        if (_partitions.Remove(drop.Partition, out var dropped))
-                        {
-                            dropped.Output.Dispose();
-                        }
+                        _partitions.Remove(drop.Partition);
                     }
 
                     break;
@@ -162,8 +159,6 @@ internal sealed class PartitionWorker
             {
                 _partitions.Remove(request.Partition);
             }
-
-            p.Output.Dispose();
         }
     }
 

@@ -34,6 +34,7 @@ internal sealed class ClickHouseSink
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly Dictionary<string, List<RowBatch>> _pending = [];
+    private readonly List<CheckpointItem> _checkpointQueue = [];
     private int _pendingRows;
     private long _pendingBytes;
     private long _oldestPending = -1;
@@ -106,12 +107,16 @@ internal sealed class ClickHouseSink
                 }
             }
 
-            while (reader.TryRead(out item))
+            // At most a queue's worth per round, so queued checkpoints wait for no more than that.
+            for (var n = 0; n < _options.QueueCapacity && reader.TryRead(out item); n++)
             {
                 await HandleAsync(item, ct);
             }
+
+            await SaveCheckpointsAsync(ct);
         }
 
+        await SaveCheckpointsAsync(ct);
         await FlushAsync(ct);
     }
 
@@ -141,21 +146,42 @@ internal sealed class ClickHouseSink
                 break;
 
             case CheckpointItem checkpoint:
-                await FlushAsync(ct);
-                await _deadLetters.FlushAsync(ct);
-
-                await WithRetriesAsync($"checkpoint of {checkpoint.Partition}", () => _checkpoints.SaveAsync(checkpoint.Partition, checkpoint.NextOffset, checkpoint.Watermark, checkpoint.State, ct), ct);
-                Interlocked.Increment(ref CheckpointsWritten);
-                Interlocked.Add(ref CheckpointBytes, checkpoint.State.Length);
-                _committable(checkpoint.Partition, checkpoint.NextOffset);
-                checkpoint.Done?.TrySetResult();
+                // Saved with the others queued behind it, after the rows before it: one flush and one insert for all.
+                _checkpointQueue.Add(checkpoint);
                 break;
 
             case FlushItem flush:
+                await SaveCheckpointsAsync(ct);
                 await FlushAsync(ct);
                 flush.Done.TrySetResult();
                 break;
         }
+    }
+
+    /// <summary>
+    /// Makes the queued checkpoints durable: first every row and dead letter received before them, then
+    /// their states in one insert; only then are their offsets committable.
+    /// </summary>
+    private async Task SaveCheckpointsAsync(CancellationToken ct)
+    {
+        if (_checkpointQueue.Count == 0)
+        {
+            return;
+        }
+
+        await FlushAsync(ct);
+        await _deadLetters.FlushAsync(ct);
+        var states = _checkpointQueue.Select(c => new CheckpointToSave(c.Partition, c.NextOffset, c.Watermark, c.State)).ToList();
+        await WithRetriesAsync($"checkpoint of {states.Count} partition(s)", () => _checkpoints.SaveAsync(states, ct), ct);
+        foreach (var checkpoint in _checkpointQueue)
+        {
+            Interlocked.Increment(ref CheckpointsWritten);
+            Interlocked.Add(ref CheckpointBytes, checkpoint.State.Length);
+            _committable(checkpoint.Partition, checkpoint.NextOffset);
+            checkpoint.Done?.TrySetResult();
+        }
+
+        _checkpointQueue.Clear();
     }
 
     private async Task FlushAsync(CancellationToken ct)
@@ -172,9 +198,9 @@ internal sealed class ClickHouseSink
                 continue;
             }
 
-            var data = batches.Count == 1 ? batches[0].Data : Concat(batches);
+            var data = RowBatch.InsertBody(batches);
             var rows = batches.Sum(b => b.Rows);
-            await WithRetriesAsync($"insert of {rows} rows into {table}", () => _connection.InsertAsync($"{_options.Database}.{table}", "JSONEachRow", data, ct), ct);
+            await WithRetriesAsync($"insert of {rows} rows into {table}", () => _connection.InsertAsync($"{_options.Database}.{table}", RowBinary.RowLayout.Format, data, ct), ct);
             Interlocked.Add(ref RowsWritten, rows);
             Interlocked.Increment(ref Inserts);
             batches.Clear();
@@ -200,18 +226,5 @@ internal sealed class ClickHouseSink
                 await Task.Delay(delay, _time, ct);
             }
         }
-    }
-
-    private static byte[] Concat(List<RowBatch> batches)
-    {
-        var data = new byte[batches.Sum(b => b.Data.Length)];
-        var at = 0;
-        foreach (var b in batches)
-        {
-            b.Data.CopyTo(data, at);
-            at += b.Data.Length;
-        }
-
-        return data;
     }
 }

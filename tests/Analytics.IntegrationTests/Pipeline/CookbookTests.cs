@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Analytics.IntegrationTests.Fixtures;
 using Analytics.Processors.Dimensions;
 using Analytics.Processors.Pipeline;
+using Analytics.Processors.Sinks.RowBinary;
 using Analytics.Testing;
 
 namespace Analytics.IntegrationTests.Pipeline;
@@ -85,10 +86,9 @@ public sealed partial class CookbookTests : IAsyncLifetime
             p.Finish();
             foreach (var batch in outputs[partition].TakeBatches(0))
             {
-                await _chdb.Connection.InsertAsync($"{Database}.{batch.Table}", "JSONEachRow", batch.Data);
+                await _chdb.Connection.InsertAsync($"{Database}.{batch.Table}", RowLayout.Format, batch.InsertBody());
             }
 
-            outputs[partition].Dispose();
         }
 
         foreach (var cube in Cube.All)

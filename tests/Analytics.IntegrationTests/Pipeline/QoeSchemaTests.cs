@@ -6,6 +6,7 @@ using Analytics.Processors.Dimensions;
 using Analytics.Processors.Pipeline;
 using Analytics.Processors.Sessions;
 using Analytics.Processors.Sinks;
+using Analytics.Processors.Sinks.RowBinary;
 
 namespace Analytics.IntegrationTests.Pipeline;
 
@@ -64,11 +65,11 @@ public sealed class QoeSchemaTests : IAsyncLifetime
         var first = Accumulator(samples.Take(300), attempts: 10);
         var corrected = Accumulator(samples.Take(300), attempts: 12);
         var otherPartition = Accumulator(samples.Skip(300), attempts: 5);
-        await Insert(table, w =>
+        await Insert(QoeRowWriter.ForWindows(table, cube), w =>
         {
-            w.WindowRow(new PartitionId("src", 0), version: 1, Window, cube, key, first);
-            w.WindowRow(new PartitionId("src", 0), version: 2, Window, cube, key, corrected);
-            w.WindowRow(new PartitionId("src", 1), version: 1, Window, cube, key, otherPartition);
+            w.WindowRow(new PartitionId("src", 0), version: 1, Window, cube, key, first, correction: false);
+            w.WindowRow(new PartitionId("src", 0), version: 2, Window, cube, key, corrected, correction: false);
+            w.WindowRow(new PartitionId("src", 1), version: 1, Window, cube, key, otherPartition, correction: false);
         });
 
         var row = (await Db.QueryJsonRowsAsync(
@@ -92,11 +93,11 @@ public sealed class QoeSchemaTests : IAsyncLifetime
     {
         var cube = Cube.Delivery;
         var key = new CubeKey(cube.Dimensions.Select(d => "v").ToArray());
-        await Insert("qoe_delivery_1m", w => w.WindowRow(new PartitionId("src", 0), version: 1, Window, cube, key, Accumulator([900], attempts: 1)));
+        await Insert(QoeRowWriter.ForWindows("qoe_delivery_1m", cube), w => w.WindowRow(new PartitionId("src", 0), version: 1, Window, cube, key, Accumulator([900], attempts: 1), correction: false));
         Assert.Equal(1, await Db.QueryScalarAsync<long>($"SELECT count() FROM {_db}.qoe_delivery_1m_v"));
 
         // A later insert, as the processor writes a correction: both rows are stored until a merge.
-        await Insert("qoe_delivery_1m", w => w.WindowRow(new PartitionId("src", 0), version: 2, Window, cube, key, new QoeAccumulator()));
+        await Insert(QoeRowWriter.ForWindows("qoe_delivery_1m", cube), w => w.WindowRow(new PartitionId("src", 0), version: 2, Window, cube, key, new QoeAccumulator(), correction: true));
         Assert.Equal(2, await Db.QueryScalarAsync<long>($"SELECT count() FROM {_db}.qoe_delivery_1m"));
         Assert.Equal(0, await Db.QueryScalarAsync<long>($"SELECT count() FROM {_db}.qoe_delivery_1m FINAL"));
         Assert.Equal(0, await Db.QueryScalarAsync<long>($"SELECT count() FROM {_db}.qoe_delivery_1m_v"));
@@ -109,8 +110,8 @@ public sealed class QoeSchemaTests : IAsyncLifetime
         var orphan = new SessionEvent(Window + 5_000, 77, EventType.Heartbeat);
         for (var replay = 0; replay < 2; replay++)
         {
-            await Insert(QoeTables.LateEvents, w => w.LateRow(new PartitionId("src", 3), late));
-            await Insert(QoeTables.OrphanEvents, w => w.OrphanRow(new PartitionId("src", 3), "s-9", orphan, Window + 1_000));
+            await Insert(QoeRowWriter.ForLateEvents(), w => w.LateRow(new PartitionId("src", 3), late));
+            await Insert(QoeRowWriter.ForOrphanEvents(), w => w.OrphanRow(new PartitionId("src", 3), "s-9", orphan, Window + 1_000));
         }
 
         var row = (await Db.QueryJsonRowsAsync($"SELECT lateness_ms, toUnixTimestamp64Milli(event_time) AS t, event_type, payload FROM {_db}.late_events FINAL")).Single();
@@ -146,11 +147,10 @@ public sealed class QoeSchemaTests : IAsyncLifetime
         return acc;
     }
 
-    private async Task Insert(string table, Action<QoeRowWriter> write)
+    private async Task Insert(QoeRowWriter writer, Action<QoeRowWriter> write)
     {
-        using var writer = new QoeRowWriter(table);
         write(writer);
         var batch = writer.Take();
-        await Db.InsertAsync($"{_db}.{batch.Table}", "JSONEachRow", batch.Data);
+        await Db.InsertAsync($"{_db}.{batch.Table}", RowLayout.Format, batch.InsertBody());
     }
 }
