@@ -31,7 +31,14 @@ internal sealed record PipelineStatus(
     long DeadLetters,
     long Lag,
     long Watermark,
-    string? Failure);
+    string? Failure)
+{
+    /// <summary>Rows inserted, by table.</summary>
+    public IReadOnlyDictionary<string, long> RowsByTable { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Window rows never inserted because a correction replaced them while still buffered.</summary>
+    public long CoalescedRows { get; init; }
+}
 
 /// <summary>
 /// Runs the processor: one Kafka consumer thread, a few partition workers and one ClickHouse writer,
@@ -41,6 +48,9 @@ internal sealed record PipelineStatus(
 internal sealed class ProcessorHost
 {
     private static readonly TimeSpan HandoverTimeout = TimeSpan.FromSeconds(60);
+
+    // How often the consumer loop looks up from a busy queue to flush, tick and checkpoint.
+    private static readonly TimeSpan DutyInterval = TimeSpan.FromMilliseconds(100);
     private readonly KafkaOptions _kafka;
     private readonly ProcessorOptions _options;
     private readonly SinkOptions _sinkOptions;
@@ -50,6 +60,7 @@ internal sealed class ProcessorHost
     private readonly bool _stopAtEnd;
     private readonly ConcurrentQueue<TopicPartitionOffset> _commits = new();
     private readonly ConcurrentDictionary<int, PartitionProcessor> _assigned = new();
+    private readonly ConcurrentDictionary<int, PartitionOutput> _outputs = new();
     private readonly Dictionary<int, long> _lastMessageAt = [];
     private readonly Dictionary<int, long> _endOffsets = [];
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -62,6 +73,7 @@ internal sealed class ProcessorHost
     private int _batched;
     private long _commitCount;
     private long _lag;
+    private long _coalescedReleased;
     private Exception? _failure;
 
     public ProcessorHost(
@@ -116,7 +128,11 @@ internal sealed class ProcessorHost
                 _deadLetters?.Total ?? 0,
                 Interlocked.Read(ref _lag),
                 processors.Count == 0 ? long.MinValue : processors.Min(p => p.Watermark),
-                _failure?.Message);
+                _failure?.Message)
+            {
+                RowsByTable = _sink?.RowsByTable ?? new Dictionary<string, long>(),
+                CoalescedRows = Interlocked.Read(ref _coalescedReleased) + _outputs.Values.Sum(o => o.CoalescedRows),
+            };
         }
     }
 
@@ -217,6 +233,7 @@ internal sealed class ProcessorHost
         var lastTick = _time.GetTimestamp();
         var lastCheckpoint = _time.GetTimestamp();
         var lastFlush = _time.GetTimestamp();
+        var lastDuties = _time.GetTimestamp();
         var stopping = false;
         while (!stopping && _failure is null)
         {
@@ -232,39 +249,50 @@ internal sealed class ProcessorHost
                 continue;
             }
 
+            var now = _time.GetTimestamp();
             if (result is { IsPartitionEOF: false, Message: not null })
             {
                 _batches[result.Partition.Value % _workers.Length].Add(result);
-                _lastMessageAt[result.Partition.Value] = _time.GetTimestamp();
+                _lastMessageAt[result.Partition.Value] = now;
                 if (++_batched >= 1000)
                 {
                     SendBatches();
                 }
 
-                continue;
+                // While catching up the queue is never empty: the periodic duties below must still run.
+                if (_time.GetElapsedTime(lastDuties, now) < DutyInterval)
+                {
+                    continue;
+                }
             }
 
+            lastDuties = now;
             SendBatches();
-            if (_time.GetElapsedTime(lastFlush) >= _sinkOptions.FlushInterval)
+            if (_time.GetElapsedTime(lastFlush, now) >= _sinkOptions.FlushInterval)
             {
-                lastFlush = _time.GetTimestamp();
+                lastFlush = now;
                 foreach (var w in _workers)
                 {
                     Send(w, new FlushRowsItem());
                 }
             }
 
-            if (_time.GetElapsedTime(lastTick) >= TimeSpan.FromSeconds(1))
+            if (_time.GetElapsedTime(lastTick, now) >= TimeSpan.FromSeconds(1))
             {
-                lastTick = _time.GetTimestamp();
+                lastTick = now;
                 AdvanceIdlePartitions();
                 UpdateLag(consumer);
                 stopping = _stopAtEnd && ReachedEnd(consumer);
+                if (stopping)
+                {
+                    // Every partition is processed to its end: the lag sampled above may predate that.
+                    Interlocked.Exchange(ref _lag, 0);
+                }
             }
 
-            if (_time.GetElapsedTime(lastCheckpoint) >= _options.CheckpointInterval)
+            if (_time.GetElapsedTime(lastCheckpoint, now) >= _options.CheckpointInterval)
             {
-                lastCheckpoint = _time.GetTimestamp();
+                lastCheckpoint = now;
                 foreach (var p in _assigned.Keys)
                 {
                     Send(WorkerFor(p), new CheckpointRequest(p, Release: false, Done: null));
@@ -343,6 +371,7 @@ internal sealed class ProcessorHost
                 ? new PartitionProcessor(id, _options, output)
                 : PartitionCheckpoint.Restore(stored.Data, id, _options, output);
             _assigned[tp.Partition.Value] = processor;
+            _outputs[tp.Partition.Value] = output;
             _lastMessageAt[tp.Partition.Value] = _time.GetTimestamp();
             Send(WorkerFor(tp.Partition.Value), new AssignItem(processor, output));
             _log.LogInformation(
@@ -408,6 +437,11 @@ internal sealed class ProcessorHost
         if (!_assigned.TryRemove(partition, out var processor))
         {
             return false;
+        }
+
+        if (_outputs.TryRemove(partition, out var output))
+        {
+            Interlocked.Add(ref _coalescedReleased, output.CoalescedRows);
         }
 
         lock (_released)

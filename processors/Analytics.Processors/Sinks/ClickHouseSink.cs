@@ -64,7 +64,12 @@ internal sealed class ClickHouseSink
 
     public Channel<SinkItem> Input { get; }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _rowsByTable = new();
+
     public long RowsWritten;
+
+    /// <summary>Rows inserted so far, by table.</summary>
+    public IReadOnlyDictionary<string, long> RowsByTable => new Dictionary<string, long>(_rowsByTable);
     public long Inserts;
     public long CheckpointsWritten;
     public long CheckpointBytes;
@@ -202,6 +207,7 @@ internal sealed class ClickHouseSink
             var rows = batches.Sum(b => b.Rows);
             await WithRetriesAsync($"insert of {rows} rows into {table}", () => _connection.InsertAsync($"{_options.Database}.{table}", RowBinary.RowLayout.Format, data, ct), ct);
             Interlocked.Add(ref RowsWritten, rows);
+            _rowsByTable.AddOrUpdate(table, rows, (_, n) => n + rows);
             Interlocked.Increment(ref Inserts);
             batches.Clear();
         }
