@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using Analytics.Common;
 using Analytics.Ingest.DeadLetters;
 using Analytics.Ingest.Kafka;
 using Analytics.Processors.Checkpoints;
@@ -11,34 +10,6 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
 namespace Analytics.Processors.Pipeline;
-
-/// <summary>A point-in-time view of the pipeline, for the live console and logs.</summary>
-internal sealed record PipelineStatus(
-    int Partitions,
-    long Messages,
-    long Valid,
-    long Invalid,
-    long TooLate,
-    long Duplicates,
-    long Orphans,
-    long ActiveSessions,
-    long WindowRows,
-    long Corrections,
-    long RowsWritten,
-    long Inserts,
-    long Checkpoints,
-    long Commits,
-    long DeadLetters,
-    long Lag,
-    long Watermark,
-    string? Failure)
-{
-    /// <summary>Rows inserted, by table.</summary>
-    public IReadOnlyDictionary<string, long> RowsByTable { get; init; } = new Dictionary<string, long>();
-
-    /// <summary>Window rows never inserted because a correction replaced them while still buffered.</summary>
-    public long CoalescedRows { get; init; }
-}
 
 /// <summary>
 /// Runs the processor: one Kafka consumer thread, a few partition workers and one ClickHouse writer,
@@ -575,15 +546,4 @@ internal sealed class ProcessorHost
 
         return true;
     }
-}
-
-/// <summary>The pipeline stopped because a part of it failed; the inner exception says which and why.</summary>
-internal sealed class PipelineFailedException : ProcessorException
-{
-    public PipelineFailedException(Exception inner)
-        : base($"The processor stopped: {inner.Message}", inner)
-    {
-    }
-
-    public override bool IsTransient => InnerException is AnalyticsException { IsTransient: true };
 }
