@@ -7,8 +7,16 @@ namespace Analytics.Processors.Aggregates;
 /// docs/metrics.md for definitions). Sessions add contributions with sign +1 and retract them with
 /// sign −1 when a late beacon changes what they contributed.
 /// </summary>
-internal sealed class QoeAccumulator
+internal class QoeAccumulator
 {
+    // The sums every piece of playing time and every heartbeat updates come first, so that they
+    // share the object's first cache line; the runtime keeps declaration order among longs.
+    public long PlayingMs;
+    private long _bitrateKbpsMs;
+    private long _bitrateMs;
+    public long ConcurrentPlays;
+    public long Bytes;
+    public long CacheHitBytes;
     public long Attempts;
     public long Plays;
     public long VideoStartFailures;
@@ -17,19 +25,21 @@ internal sealed class QoeAccumulator
     // Most rows never see a play (a window of a small region, say): their sketch stays unallocated.
     private DdSketch? _startTime;
     public long StartTimeSumMs;
-    public long PlayingMs;
     public long RebufferMs;
     public long SeekRebufferMs;
     public long Rebuffers;
     public long SeekRebuffers;
-    public RatioState Bitrate;
     public long BitrateSwitches;
-    public long ConcurrentPlays;
-    public long Bytes;
-    public long CacheHitBytes;
     public long Errors;
     public long FatalErrors;
     public Dictionary<string, long>? ErrorsByCode;
+
+    /// <summary>Σ kbps·ms over Σ ms of playing time.</summary>
+    public RatioState Bitrate
+    {
+        get => new(_bitrateKbpsMs, _bitrateMs);
+        set => (_bitrateKbpsMs, _bitrateMs) = (value.Numerator, value.Denominator);
+    }
 
     /// <summary>The start-time sketch, read-only (the shared empty one until a play arrives).</summary>
     public DdSketch StartTime => _startTime ?? DdSketch.Empty;

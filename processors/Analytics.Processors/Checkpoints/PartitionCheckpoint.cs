@@ -27,7 +27,8 @@ internal sealed class CheckpointException : ProcessorException
 /// </summary>
 internal static class PartitionCheckpoint
 {
-    private const int FormatVersion = 2;
+    // 3: one concurrency mark per session core (the pane) in place of one per window size.
+    private const int FormatVersion = 3;
     private static readonly byte[] Magic = "QOECKPT"u8.ToArray();
 
     public static byte[] Capture(PartitionProcessor p, ProcessorOptions options)
@@ -84,7 +85,7 @@ internal static class PartitionCheckpoint
 
                             w.Write(cell.Emitted);
                             w.Write(cell.Dirty);
-                            WriteAccumulator(w, strings, cell.Acc);
+                            WriteAccumulator(w, strings, cell);
                         }
                     }
                 }
@@ -190,12 +191,12 @@ internal static class PartitionCheckpoint
                         }
 
                         var key = p.Catalog.InternKey(cube, values);
-                        var cell = new WindowCell(new QoeAccumulator())
+                        var cell = new WindowCell(window)
                         {
                             Emitted = r.ReadBoolean(),
                             Dirty = r.ReadBoolean(),
                         };
-                        ReadAccumulator(r, strings, cell.Acc);
+                        ReadAccumulator(r, strings, cell);
                         window.Cells[cube].Add(key, cell);
                         if (cell.Dirty)
                         {
@@ -266,10 +267,7 @@ internal static class PartitionCheckpoint
         w.Write(c.Bytes);
         w.Write(c.CacheHitBytes);
         strings.Write(w, c.FatalErrorCode);
-        for (var i = 0; i < WindowSizes.MaxSizes; i++)
-        {
-            w.Write(c.LastActive[i]);
-        }
+        w.Write(c.LastActivePane);
 
         w.Write(c.PlayingMs);
         w.Write(c.RebufferMs);
@@ -304,10 +302,7 @@ internal static class PartitionCheckpoint
             CacheHitBytes = r.ReadInt64(),
             FatalErrorCodeId = ErrorCodes.Intern(strings.ReadNullable(r)),
         };
-        for (var i = 0; i < WindowSizes.MaxSizes; i++)
-        {
-            c.LastActive[i] = r.ReadInt32();
-        }
+        c.LastActivePane = r.ReadInt32();
 
         c.PlayingMs = r.ReadInt32();
         c.RebufferMs = r.ReadInt32();

@@ -67,6 +67,12 @@ internal sealed class SessionDims
 
     public CubeKey[] Keys { get; }
 
+    /// <summary>
+    /// Per window size and cube, the cell this combination last wrote to; the window store fills it,
+    /// so most contributions skip the lookup by key.
+    /// </summary>
+    public Windows.WindowCell?[]? CachedCells { get; set; }
+
     private sealed class ByValues : IEqualityComparer<SessionDims>
     {
         public bool Equals(SessionDims? x, SessionDims? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.Values.Equals(y.Values));

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Analytics.Ingest.Events;
 using Analytics.Processors.Aggregates;
 using Analytics.Processors.Dimensions;
@@ -25,16 +24,6 @@ internal enum SessionEndReason : byte
     EndEvent,
     FatalError,
     Timeout,
-}
-
-/// <summary>
-/// Per window size, the last window (start ÷ size) in which the session was counted as a concurrent
-/// play. An int: window numbers of sizes of a second or more fit until 2038.
-/// </summary>
-[InlineArray(WindowSizes.MaxSizes)]
-internal struct WindowMarks
-{
-    private int _element;
 }
 
 /// <summary>The fixed rules sessions of one partition follow.</summary>
@@ -109,7 +98,9 @@ internal struct SessionCore
     public long BitrateKbpsMs;
     public long Bytes;
     public long CacheHitBytes;
-    public WindowMarks LastActive;
+    // The pane (start ÷ pane) of the last piece counted as a concurrent play; every window size is a
+    // multiple of the pane, so it gives the last window of each size. An int until 2038.
+    public int LastActivePane;
     public uint FatalErrorCodeId;
     public int PlayingMs;
     public int RebufferMs;
@@ -147,10 +138,7 @@ internal struct SessionCore
         if (State == PlayerState.New)
         {
             FirstTs = LastTs = AttributedTo = e.Ts;
-            for (var s = 0; s < WindowSizes.MaxSizes; s++)
-            {
-                LastActive[s] = int.MinValue;
-            }
+            LastActivePane = int.MinValue;
         }
         else
         {
@@ -410,13 +398,19 @@ internal struct SessionCore
                     break;
             }
 
-            for (var s = 0; s < sizes.Count; s++)
+            // A session counts once per window: only a piece in a new pane can enter a new window.
+            var paneIndex = (int)(EventTime.Floor(p, pane) / pane);
+            if (paneIndex != LastActivePane)
             {
-                var window = (int)(EventTime.Floor(p, sizes.Sizes[s]) / sizes.Sizes[s]);
-                if (LastActive[s] != window)
+                var lastStart = LastActivePane == int.MinValue ? long.MinValue : (long)LastActivePane * pane;
+                LastActivePane = paneIndex;
+                for (var s = 0; s < sizes.Count; s++)
                 {
-                    LastActive[s] = window;
-                    em.PieceForSize(s, p, Contribution.ConcurrentPlay);
+                    var size = sizes.Sizes[s];
+                    if (lastStart == long.MinValue || EventTime.Floor(lastStart, size) != EventTime.Floor(p, size))
+                    {
+                        em.PieceForSize(s, p, Contribution.ConcurrentPlay);
+                    }
                 }
             }
 

@@ -18,7 +18,7 @@ internal sealed class WindowSizes
         Labels = Sizes.Select(Label).ToArray();
     }
 
-    /// <summary>A session remembers per size which window it last counted as a concurrent play.</summary>
+    /// <summary>At most this many sizes: each adds a window lookup per piece of every session.</summary>
     public const int MaxSizes = 4;
 
     public long[] Sizes { get; }

@@ -3,15 +3,19 @@ using Analytics.Processors.Dimensions;
 
 namespace Analytics.Processors.Windows;
 
-/// <summary>One row's state inside a window: its accumulator and whether it must be (re-)emitted.</summary>
-internal sealed class WindowCell
+/// <summary>
+/// One row's state inside a window: its accumulator (the cell is one, so an update touches one object)
+/// and whether it must be (re-)emitted.
+/// </summary>
+internal sealed class WindowCell : QoeAccumulator
 {
-    public WindowCell(QoeAccumulator acc)
+    public WindowCell(Window window)
     {
-        Acc = acc;
+        Window = window;
     }
 
-    public QoeAccumulator Acc { get; }
+    /// <summary>The window holding the cell, so a cached cell can tell whether it still covers a time.</summary>
+    public Window Window { get; }
 
     /// <summary>Whether a row for this cell has been written, so a change must be written again.</summary>
     public bool Emitted { get; set; }
@@ -39,7 +43,25 @@ internal sealed class Window
 
     public bool Fired { get; set; }
 
+    /// <summary>Dropped from the store: cells cached by dimension combinations must not be written to any more.</summary>
+    public bool Purged { get; private set; }
+
     public Dictionary<CubeKey, WindowCell>[] Cells { get; }
+
+    /// <summary>Whether a cell cached for this window can take a contribution at <paramref name="t"/>.</summary>
+    public bool Covers(long t) => t >= Start && t < End && !Purged;
+
+    /// <summary>Marks the window dropped and lets its cells go, except those still cached by some combination.</summary>
+    public void Purge()
+    {
+        Purged = true;
+        for (var c = 0; c < Cells.Length; c++)
+        {
+            Cells[c] = [];
+        }
+
+        Dirty.Clear();
+    }
 
     /// <summary>Cells changed after the window fired, waiting for the next sweep to write their correction.</summary>
     public List<(int Cube, CubeKey Key, WindowCell Cell)> Dirty { get; } = [];
@@ -60,9 +82,8 @@ internal sealed class WindowStore
     private readonly WindowSizes _sizes;
     private readonly int _cubeCount;
     private readonly int[][] _cubesBySize;
-    private readonly SessionDims?[] _cachedDims;
-    private readonly Window?[] _cachedWindow;
-    private readonly WindowCell[][] _cachedCells;
+    private readonly int[] _firstSlot;
+    private readonly int _slots;
     private readonly Dictionary<long, Window>[] _windows;
     private readonly Window?[] _recent;
     private readonly long[] _purgedThrough;
@@ -73,9 +94,12 @@ internal sealed class WindowStore
         _sizes = sizes;
         _cubeCount = cubeCount;
         _cubesBySize = cubesBySize;
-        _cachedDims = new SessionDims?[sizes.Count];
-        _cachedWindow = new Window?[sizes.Count];
-        _cachedCells = sizes.Sizes.Select(_ => new WindowCell[cubeCount]).ToArray();
+        _firstSlot = new int[sizes.Count];
+        for (var s = 0; s < sizes.Count; s++)
+        {
+            _firstSlot[s] = _slots;
+            _slots += cubesBySize[s].Length;
+        }
         _windows = sizes.Sizes.Select(_ => new Dictionary<long, Window>()).ToArray();
         _recent = new Window?[sizes.Count];
         _purgedThrough = sizes.Sizes.Select(_ => long.MinValue).ToArray();
@@ -101,12 +125,18 @@ internal sealed class WindowStore
 
     public void ApplyToSize(int sizeIndex, in Contribution c, long t, int sign, SessionDims dims)
     {
-        // A beacon's pieces of time, its concurrency mark and its point metrics arrive one after the
-        // other for the same session: remembering the last session's cells saves most lookups.
-        var window = _cachedWindow[sizeIndex];
-        var cells = _cachedCells[sizeIndex];
         var cubes = _cubesBySize[sizeIndex];
-        if (!ReferenceEquals(_cachedDims[sizeIndex], dims) || window is null || t < window.Start || t >= window.End)
+        if (cubes.Length == 0)
+        {
+            return;
+        }
+
+        // Sessions of one combination write to the same cells for a whole window: the combination
+        // keeps them, so only its first contribution to a window looks the cells up.
+        var cache = dims.CachedCells ??= new WindowCell?[_slots];
+        var slot = _firstSlot[sizeIndex];
+        var window = cache[slot]?.Window;
+        if (window is null || !window.Covers(t))
         {
             window = GetWindow(sizeIndex, t);
             if (window is null)
@@ -115,26 +145,25 @@ internal sealed class WindowStore
                 return;
             }
 
-            foreach (var cube in cubes)
+            for (var i = 0; i < cubes.Length; i++)
             {
-                var key = dims.Keys[cube];
-                if (!window.Cells[cube].TryGetValue(key, out var cell))
+                var key = dims.Keys[cubes[i]];
+                var cells = window.Cells[cubes[i]];
+                if (!cells.TryGetValue(key, out var found))
                 {
-                    cell = new WindowCell(new QoeAccumulator());
-                    window.Cells[cube].Add(key, cell);
+                    found = new WindowCell(window);
+                    cells.Add(key, found);
                 }
 
-                cells[cube] = cell;
+                cache[slot + i] = found;
             }
-
-            _cachedDims[sizeIndex] = dims;
-            _cachedWindow[sizeIndex] = window;
         }
 
-        foreach (var cube in cubes)
+        for (var i = 0; i < cubes.Length; i++)
         {
-            var cell = cells[cube];
-            c.ApplyTo(cell.Acc, sign);
+            var cube = cubes[i];
+            var cell = cache[slot + i]!;
+            c.ApplyTo(cell, sign);
             if (window.Fired && !cell.Dirty)
             {
                 cell.Dirty = true;
@@ -165,9 +194,9 @@ internal sealed class WindowStore
                     {
                         foreach (var (key, cell) in w.Cells[cube])
                         {
-                            if (!cell.Acc.IsZero)
+                            if (!cell.IsZero)
                             {
-                                sink.WindowRow(s, w.Start, cube, key, cell.Acc, correction: false);
+                                sink.WindowRow(s, w.Start, cube, key, cell, correction: false);
                                 cell.Emitted = true;
                             }
                         }
@@ -178,9 +207,9 @@ internal sealed class WindowStore
                     foreach (var (cube, key, cell) in w.Dirty)
                     {
                         cell.Dirty = false;
-                        if (cell.Emitted || !cell.Acc.IsZero)
+                        if (cell.Emitted || !cell.IsZero)
                         {
-                            sink.WindowRow(s, w.Start, cube, key, cell.Acc, correction: cell.Emitted);
+                            sink.WindowRow(s, w.Start, cube, key, cell, correction: cell.Emitted);
                             cell.Emitted = true;
                         }
                     }
@@ -200,15 +229,10 @@ internal sealed class WindowStore
                 {
                     windows.Remove(start, out var removed);
                     _purgedThrough[s] = Math.Max(_purgedThrough[s], removed!.End);
+                    removed.Purge();
                     if (ReferenceEquals(_recent[s], removed))
                     {
                         _recent[s] = null;
-                    }
-
-                    if (ReferenceEquals(_cachedWindow[s], removed))
-                    {
-                        _cachedWindow[s] = null;
-                        _cachedDims[s] = null;
                     }
                 }
             }
