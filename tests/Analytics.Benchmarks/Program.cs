@@ -1,6 +1,8 @@
+using Analytics.Benchmarks.DecoderFuzz;
 using Analytics.Benchmarks.Detectors;
 using Analytics.Benchmarks.EndToEnd;
 using Analytics.Benchmarks.Harness;
+using Analytics.Benchmarks.Kafka;
 using Analytics.Benchmarks.Micro;
 using Analytics.Benchmarks.Sessions;
 using Analytics.Common;
@@ -15,10 +17,16 @@ internal static class Program
           e2e       [--events 2000000] [--rounds 5] [--partitions 6] [--seed 42] [--concurrency 20000]
                     [--no-chdb] [--keep-events-file] [--out DIR] [--only PHASE,...]
                     JSON ceiling, pipeline (full and Foundation) and chDB over the same simulated events.
+          kafka     [--events 1000000] [--rounds 3] [--partitions 40] [--concurrency 20000]
+                    [--rate 50000] [--latency-seconds 90] [--seed 42] [--in-process-broker] [--out DIR]
+                    The real path: pre-produced beacons through the embedded Kafka, bare consume vs the
+                    processor (store discarded, chDB; 1 and 2 workers), then live produce-to-queryable latency.
           sessions  [--sessions 1000000] [--checkpoint 100000] [--heartbeats 1] [--seed 42]
                     Managed memory per open session in one partition.
           detectors [--points 2000000] [--series 10000] [--rounds 5]
                     Per-point cost and state size of every anomaly detector, one series and many.
+          fuzz-decoder [--inputs 1000000] [--seed 42]
+                    Scanner-first decoder against the general decoder.
           micro     [BenchmarkDotNet arguments, e.g. --filter '*Decoder*' or --list flat]
                     Micro-benchmarks (short jobs).
 
@@ -52,6 +60,13 @@ internal static class Program
                     var (md, json) = await EndToEndReport.SaveAsync(result, e2e.OutputDirectory, cancel.Token);
                     Progress.Report($"saved {md} and {json}");
                     return 0;
+                case "kafka":
+                    var kafka = KafkaBenchOptions.Parse(rest);
+                    var through = await new KafkaBenchRunner(kafka).RunAsync(command, cancel.Token);
+                    Console.WriteLine(KafkaBenchReport.Markdown(through));
+                    var (kmd, kjson) = await KafkaBenchReport.SaveAsync(through, kafka.OutputDirectory, cancel.Token);
+                    Progress.Report($"saved {kmd} and {kjson}");
+                    return 0;
                 case "sessions":
                     var sessions = SessionMemoryOptions.Parse(rest);
                     var memory = new SessionMemoryRunner(sessions).Run(command);
@@ -67,6 +82,8 @@ internal static class Program
                     await File.WriteAllTextAsync(path, report, cancel.Token);
                     Progress.Report($"saved {path}");
                     return 0;
+                case "fuzz-decoder":
+                    return DecoderFuzzCommand.Run(rest);
                 case "micro":
                     return MicroBenchmarks.Run(rest);
                 default:

@@ -31,8 +31,12 @@ internal sealed class StringPool
     /// <summary>Values returned without being kept because the pool was full.</summary>
     public long Overflows { get; private set; }
 
-    public string GetOrAdd(ReadOnlySpan<byte> utf8)
+    public string GetOrAdd(ReadOnlySpan<byte> utf8) => GetOrAdd(utf8, out _);
+
+    /// <summary>As <see cref="GetOrAdd(ReadOnlySpan{byte})"/>; <paramref name="kept"/> says whether the pool holds the value.</summary>
+    public string GetOrAdd(ReadOnlySpan<byte> utf8, out bool kept)
     {
+        kept = true;
         if (utf8.IsEmpty)
         {
             return string.Empty;
@@ -61,6 +65,7 @@ internal sealed class StringPool
         if (_count >= MaxEntries)
         {
             Overflows++;
+            kept = false;
             return value;
         }
 

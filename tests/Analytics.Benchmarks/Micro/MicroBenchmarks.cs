@@ -14,6 +14,9 @@ internal static class MicroBenchmarks
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun)
             .AddDiagnoser(MemoryDiagnoser.Default)
+
+            // A shared, loaded machine can take over the default 2 minutes to build the benchmark exe.
+            .WithBuildTimeout(TimeSpan.FromMinutes(10))
             .WithArtifactsPath(Path.Combine(ArtifactPaths.DefaultDirectory(), "micro"));
 
         // Without a filter BenchmarkDotNet asks on the console which to run; a script wants all of them.
