@@ -253,12 +253,13 @@ internal sealed class ProcessorHost
                 lastTick = now;
                 AdvanceIdlePartitions();
                 UpdateLag(consumer);
-                stopping = _stopAtEnd && ReachedEnd(consumer);
-                if (stopping)
-                {
-                    // Every partition is processed to its end: the lag sampled above may predate that.
-                    Interlocked.Exchange(ref _lag, 0);
-                }
+            }
+
+            // With the queue empty, a bounded run checks for the end (cheap until the end is near).
+            if (_stopAtEnd && result is null && ReachedEnd(consumer))
+            {
+                stopping = true;
+                Interlocked.Exchange(ref _lag, 0);
             }
 
             if (_time.GetElapsedTime(lastCheckpoint, now) >= _options.CheckpointInterval)
@@ -530,20 +531,10 @@ internal sealed class ProcessorHost
             return false;
         }
 
-        // The high watermarks of the last fetches cost nothing; ask the brokers only once they are reached.
-        foreach (var (p, processor) in _assigned)
-        {
-            var cached = consumer.GetWatermarkOffsets(new TopicPartition(_kafka.Topic, p)).High;
-            if (cached == Offset.Unset || processor.NextOffset < cached.Value)
-            {
-                return false;
-            }
-        }
-
         var unknown = _assigned.Keys.Where(p => !_endOffsets.ContainsKey(p)).ToList();
         if (unknown.Count > 0)
         {
-            // One round trip each; in parallel, as 40 in a row took 10 s on the mock cluster.
+            // The end as first seen, one round trip each: in parallel, as 40 in a row took 10 s on the mock.
             var ends = unknown.AsParallel().WithDegreeOfParallelism(Math.Min(16, unknown.Count))
                 .Select(p => (p, End: consumer.QueryWatermarkOffsets(new TopicPartition(_kafka.Topic, p), TimeSpan.FromSeconds(10)).High.Value))
                 .ToList();
