@@ -52,6 +52,7 @@ internal static class KafkaBenchReport
 
         sb.AppendLine(speed.ToString());
         sb.AppendLine(rows.ToString());
+        WriteAmplification(sb, r);
         Paragraph(sb, "MiB out: the sink's insert payloads, fact and session rows (for `consume`: the message bytes read); ckpt MiB: checkpoint inserts; tail: from the last message processed to the end. Phases:");
         foreach (var p in r.Phases)
         {
@@ -154,5 +155,26 @@ internal static class KafkaBenchReport
         }
 
         sb.AppendLine(line.ToString());
+    }
+
+    /// <summary>Rows per beacon by table, from the last round of the last processor phase into chDB.</summary>
+    private static void WriteAmplification(StringBuilder sb, KafkaBenchResult r)
+    {
+        var sample = r.Phases.LastOrDefault(p => p.Name.StartsWith("chdb", StringComparison.Ordinal))?.Samples.LastOrDefault();
+        if (sample is null || sample.RowsByTable.Count == 0)
+        {
+            return;
+        }
+
+        var table = new MarkdownTable("table", ">rows", ">per beacon");
+        foreach (var (name, rows) in sample.RowsByTable.OrderByDescending(t => t.Value))
+        {
+            table.Row(name, Units.Count(rows), Units.F($"{(double)rows / sample.Messages:F3}"));
+        }
+
+        table.Row("all", Units.Count(sample.Rows), Units.F($"{(double)sample.Rows / sample.Messages:F3}"));
+        table.Row("(coalesced, not written)", Units.Count(sample.CoalescedRows), Units.F($"{(double)sample.CoalescedRows / sample.Messages:F3}"));
+        Paragraph(sb, "Rows written per beacon (write amplification), last round into chDB:");
+        sb.AppendLine(table.ToString());
     }
 }

@@ -18,4 +18,11 @@ internal sealed record KafkaSample(
     long Inserts,
     long Bytes,
     long CheckpointBytes,
-    TimeSpan TotalCpu);
+    TimeSpan TotalCpu)
+{
+    /// <summary>Rows inserted by table (the processor's phases only).</summary>
+    public IReadOnlyDictionary<string, long> RowsByTable { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Window rows a correction replaced before they reached the sink.</summary>
+    public long CoalescedRows { get; init; }
+}

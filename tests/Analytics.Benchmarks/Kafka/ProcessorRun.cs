@@ -63,6 +63,10 @@ internal static class ProcessorRun
             store.Inserts,
             store.Bytes,
             store.CheckpointBytes,
-            endCpu - startCpu);
+            endCpu - startCpu)
+        {
+            RowsByTable = status.RowsByTable,
+            CoalescedRows = status.CoalescedRows,
+        };
     }
 }
