@@ -14,9 +14,9 @@ namespace Analytics.Ingest.Events;
 /// </summary>
 internal sealed class BeaconScanner
 {
-    private const Field RequiredFields = Field.Version | Field.EventId | Field.SessionId | Field.Type | Field.Ts
-        | Field.Device | Field.DeviceType | Field.DeviceOs | Field.DeviceAppVersion
-        | Field.Geo | Field.GeoRegion | Field.GeoCountry | Field.GeoIsp | Field.Cdn | Field.Pop | Field.TitleId;
+    private const BeaconField RequiredFields = BeaconField.Version | BeaconField.EventId | BeaconField.SessionId | BeaconField.Type | BeaconField.Ts
+        | BeaconField.Device | BeaconField.DeviceType | BeaconField.DeviceOs | BeaconField.DeviceAppVersion
+        | BeaconField.Geo | BeaconField.GeoRegion | BeaconField.GeoCountry | BeaconField.GeoIsp | BeaconField.Cdn | BeaconField.Pop | BeaconField.TitleId;
 
     private readonly char[] _sessionChars = new char[MaxIdBytes];
     private readonly byte[] _eventId = new byte[MaxIdBytes];
@@ -40,36 +40,6 @@ internal sealed class BeaconScanner
         _pop = new(pool, slotBits: 8);
         _title = new(pool, slotBits: 10);
         _errorCode = new(pool);
-    }
-
-    [Flags]
-    private enum Field : uint
-    {
-        None = 0,
-        Version = 1 << 0,
-        EventId = 1 << 1,
-        SessionId = 1 << 2,
-        Type = 1 << 3,
-        Ts = 1 << 4,
-        Device = 1 << 5,
-        Geo = 1 << 6,
-        Cdn = 1 << 7,
-        Pop = 1 << 8,
-        TitleId = 1 << 9,
-        Playhead = 1 << 10,
-        Bitrate = 1 << 11,
-        Bytes = 1 << 12,
-        CacheHit = 1 << 13,
-        ErrorCode = 1 << 14,
-        Fatal = 1 << 15,
-        DeviceType = 1 << 16,
-        DeviceOs = 1 << 17,
-        DeviceModel = 1 << 18,
-        DeviceAppVersion = 1 << 19,
-        GeoRegion = 1 << 20,
-        GeoCountry = 1 << 21,
-        GeoIsp = 1 << 22,
-        GeoAsn = 1 << 23,
     }
 
     /// <summary>The session id of the last scanned beacon; valid until the next call.</summary>
@@ -116,16 +86,16 @@ internal sealed class BeaconScanner
         Geo,
     }
 
-    private static Field RequiredFor(EventType type) => type switch
+    private static BeaconField RequiredFor(EventType type) => type switch
     {
-        EventType.FirstFrame or EventType.BitrateChange => Field.Bitrate,
-        EventType.Heartbeat => Field.Playhead | Field.Bitrate | Field.Bytes | Field.CacheHit,
-        EventType.Seek => Field.Playhead,
-        EventType.Error => Field.ErrorCode | Field.Fatal,
-        _ => Field.None,
+        EventType.FirstFrame or EventType.BitrateChange => BeaconField.Bitrate,
+        EventType.Heartbeat => BeaconField.Playhead | BeaconField.Bitrate | BeaconField.Bytes | BeaconField.CacheHit,
+        EventType.Seek => BeaconField.Playhead,
+        EventType.Error => BeaconField.ErrorCode | BeaconField.Fatal,
+        _ => BeaconField.None,
     };
 
-    private static bool Mark(ref Fields f, Field field)
+    private static bool Mark(ref Fields f, BeaconField field)
     {
         if ((f.Seen & field) != 0)
         {
@@ -182,35 +152,35 @@ internal sealed class BeaconScanner
         switch (name.Length)
         {
             case 1 when name[0] == 'v':
-                return Mark(ref f, Field.Version) && json.TryReadInt64(out var version) && version == PlaybackBeacon.SchemaVersion;
+                return Mark(ref f, BeaconField.Version) && json.TryReadInt64(out var version) && version == PlaybackBeacon.SchemaVersion;
             case 2 when name[0] == 't' && name[1] == 's':
-                return Mark(ref f, Field.Ts) && ReadInt64(ref json, MinTimestampMs, MaxTimestampMs - 1, out ev.TimestampMs);
+                return Mark(ref f, BeaconField.Ts) && ReadInt64(ref json, MinTimestampMs, MaxTimestampMs - 1, out ev.TimestampMs);
             case 3:
                 switch (name[0])
                 {
                     case (byte)'c' when name.SequenceEqual("cdn"u8):
-                        return Mark(ref f, Field.Cdn) && ReadInterned(ref json, _cdn, out f.Cdn);
+                        return Mark(ref f, BeaconField.Cdn) && ReadInterned(ref json, _cdn, out f.Cdn);
                     case (byte)'p' when name.SequenceEqual("pop"u8):
-                        return Mark(ref f, Field.Pop) && ReadInterned(ref json, _pop, out f.Pop);
+                        return Mark(ref f, BeaconField.Pop) && ReadInterned(ref json, _pop, out f.Pop);
                     case (byte)'g' when name.SequenceEqual("geo"u8):
-                        return Mark(ref f, Field.Geo) && json.TryConsume((byte)'{') && ReadMembers(ref json, ref f, ref ev, Level.Geo);
+                        return Mark(ref f, BeaconField.Geo) && json.TryConsume((byte)'{') && ReadMembers(ref json, ref f, ref ev, Level.Geo);
                 }
 
                 break;
             case 4 when name.SequenceEqual("type"u8):
-                return Mark(ref f, Field.Type) && json.TryReadString(out var type) && EventTypes.TryParse(type, out ev.Type);
+                return Mark(ref f, BeaconField.Type) && json.TryReadString(out var type) && EventTypes.TryParse(type, out ev.Type);
             case 5 when name[0] == 'b' && name.SequenceEqual("bytes"u8):
-                return Mark(ref f, Field.Bytes) && ReadInt64(ref json, 0, MaxBytes, out ev.Bytes);
+                return Mark(ref f, BeaconField.Bytes) && ReadInt64(ref json, 0, MaxBytes, out ev.Bytes);
             case 5 when name[0] == 'f' && name.SequenceEqual("fatal"u8):
-                return Mark(ref f, Field.Fatal) && json.TryReadBool(out ev.Fatal);
+                return Mark(ref f, BeaconField.Fatal) && json.TryReadBool(out ev.Fatal);
             case 6 when name.SequenceEqual("device"u8):
-                return Mark(ref f, Field.Device) && json.TryConsume((byte)'{') && ReadMembers(ref json, ref f, ref ev, Level.Device);
+                return Mark(ref f, BeaconField.Device) && json.TryConsume((byte)'{') && ReadMembers(ref json, ref f, ref ev, Level.Device);
             case 8 when name[0] == 'e' && name.SequenceEqual("event_id"u8):
-                return Mark(ref f, Field.EventId) && ReadEventId(ref json);
+                return Mark(ref f, BeaconField.EventId) && ReadEventId(ref json);
             case 8 when name[0] == 't' && name.SequenceEqual("title_id"u8):
-                return Mark(ref f, Field.TitleId) && ReadInterned(ref json, _title, out f.Title);
+                return Mark(ref f, BeaconField.TitleId) && ReadInterned(ref json, _title, out f.Title);
             case 9 when name.SequenceEqual("cache_hit"u8):
-                if (!Mark(ref f, Field.CacheHit) || !json.TryReadBool(out var hit))
+                if (!Mark(ref f, BeaconField.CacheHit) || !json.TryReadBool(out var hit))
                 {
                     return false;
                 }
@@ -218,9 +188,9 @@ internal sealed class BeaconScanner
                 ev.CacheHit = hit ? (sbyte)1 : (sbyte)0;
                 return true;
             case 10 when name[0] == 's' && name.SequenceEqual("session_id"u8):
-                return Mark(ref f, Field.SessionId) && ReadSessionId(ref json);
+                return Mark(ref f, BeaconField.SessionId) && ReadSessionId(ref json);
             case 10 when name[0] == 'e' && name.SequenceEqual("error_code"u8):
-                if (!Mark(ref f, Field.ErrorCode) || !ReadInterned(ref json, _errorCode, out var code))
+                if (!Mark(ref f, BeaconField.ErrorCode) || !ReadInterned(ref json, _errorCode, out var code))
                 {
                     return false;
                 }
@@ -228,9 +198,9 @@ internal sealed class BeaconScanner
                 ev.ErrorCode = code;
                 return true;
             case 11 when name.SequenceEqual("playhead_ms"u8):
-                return Mark(ref f, Field.Playhead) && ReadInt64(ref json, 0, MaxPlayheadMs, out ev.PlayheadMs);
+                return Mark(ref f, BeaconField.Playhead) && ReadInt64(ref json, 0, MaxPlayheadMs, out ev.PlayheadMs);
             case 12 when name.SequenceEqual("bitrate_kbps"u8):
-                if (!Mark(ref f, Field.Bitrate) || !ReadInt64(ref json, 1, MaxBitrateKbps, out var kbps))
+                if (!Mark(ref f, BeaconField.Bitrate) || !ReadInt64(ref json, 1, MaxBitrateKbps, out var kbps))
                 {
                     return false;
                 }
@@ -245,19 +215,19 @@ internal sealed class BeaconScanner
 
     private bool ReadDeviceMember(ref JsonCursor json, ReadOnlySpan<byte> name, ref Fields f) => name.Length switch
     {
-        2 when name[0] == 'o' && name[1] == 's' => Mark(ref f, Field.DeviceOs) && ReadInterned(ref json, _os, out f.Os),
-        4 when name.SequenceEqual("type"u8) => Mark(ref f, Field.DeviceType) && ReadInterned(ref json, _deviceType, out f.DeviceType),
-        5 when name.SequenceEqual("model"u8) => Mark(ref f, Field.DeviceModel) && ReadInterned(ref json, _model, out f.Model),
-        11 when name.SequenceEqual("app_version"u8) => Mark(ref f, Field.DeviceAppVersion) && ReadInterned(ref json, _appVersion, out f.AppVersion),
+        2 when name[0] == 'o' && name[1] == 's' => Mark(ref f, BeaconField.DeviceOs) && ReadInterned(ref json, _os, out f.Os),
+        4 when name.SequenceEqual("type"u8) => Mark(ref f, BeaconField.DeviceType) && ReadInterned(ref json, _deviceType, out f.DeviceType),
+        5 when name.SequenceEqual("model"u8) => Mark(ref f, BeaconField.DeviceModel) && ReadInterned(ref json, _model, out f.Model),
+        11 when name.SequenceEqual("app_version"u8) => Mark(ref f, BeaconField.DeviceAppVersion) && ReadInterned(ref json, _appVersion, out f.AppVersion),
         _ => json.TrySkipValue(2),
     };
 
     private bool ReadGeoMember(ref JsonCursor json, ReadOnlySpan<byte> name, ref Fields f) => name.Length switch
     {
-        3 when name.SequenceEqual("isp"u8) => Mark(ref f, Field.GeoIsp) && ReadInterned(ref json, _isp, out f.Isp),
-        3 when name.SequenceEqual("asn"u8) => Mark(ref f, Field.GeoAsn) && ReadInt64(ref json, 0, uint.MaxValue, out f.Asn),
-        6 when name.SequenceEqual("region"u8) => Mark(ref f, Field.GeoRegion) && ReadInterned(ref json, _region, out f.Region),
-        7 when name.SequenceEqual("country"u8) => Mark(ref f, Field.GeoCountry) && ReadInterned(ref json, _country, out f.Country),
+        3 when name.SequenceEqual("isp"u8) => Mark(ref f, BeaconField.GeoIsp) && ReadInterned(ref json, _isp, out f.Isp),
+        3 when name.SequenceEqual("asn"u8) => Mark(ref f, BeaconField.GeoAsn) && ReadInt64(ref json, 0, uint.MaxValue, out f.Asn),
+        6 when name.SequenceEqual("region"u8) => Mark(ref f, BeaconField.GeoRegion) && ReadInterned(ref json, _region, out f.Region),
+        7 when name.SequenceEqual("country"u8) => Mark(ref f, BeaconField.GeoCountry) && ReadInterned(ref json, _country, out f.Country),
         _ => json.TrySkipValue(2),
     };
 
@@ -303,7 +273,7 @@ internal sealed class BeaconScanner
     /// <summary>What the members read so far carry, beside the event itself.</summary>
     private struct Fields
     {
-        public Field Seen;
+        public BeaconField Seen;
         public string DeviceType, Os, Model, AppVersion, Region, Country, Isp, Cdn, Pop, Title;
         public long Asn;
 

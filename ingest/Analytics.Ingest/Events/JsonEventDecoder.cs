@@ -26,36 +26,6 @@ internal sealed class JsonEventDecoder
         _pool = pool;
     }
 
-    [Flags]
-    private enum Seen : uint
-    {
-        None = 0,
-        Version = 1 << 0,
-        EventId = 1 << 1,
-        SessionId = 1 << 2,
-        Type = 1 << 3,
-        Ts = 1 << 4,
-        Device = 1 << 5,
-        Geo = 1 << 6,
-        Cdn = 1 << 7,
-        Pop = 1 << 8,
-        TitleId = 1 << 9,
-        Playhead = 1 << 10,
-        Bitrate = 1 << 11,
-        Bytes = 1 << 12,
-        CacheHit = 1 << 13,
-        ErrorCode = 1 << 14,
-        Fatal = 1 << 15,
-        DeviceType = 1 << 16,
-        DeviceOs = 1 << 17,
-        DeviceModel = 1 << 18,
-        DeviceAppVersion = 1 << 19,
-        GeoRegion = 1 << 20,
-        GeoCountry = 1 << 21,
-        GeoIsp = 1 << 22,
-        GeoAsn = 1 << 23,
-    }
-
     public StringPool Pool => _pool;
 
     /// <summary>Why the last <see cref="TryDecode"/> failed.</summary>
@@ -114,7 +84,7 @@ internal sealed class JsonEventDecoder
                 return Fail(InvalidEventReason.NotAnObject, null, "a beacon must be a JSON object");
             }
 
-            var seen = Seen.None;
+            var seen = BeaconField.None;
             long version = 0;
             string deviceType = string.Empty, os = string.Empty, model = string.Empty, appVersion = string.Empty;
             string region = string.Empty, country = string.Empty, isp = string.Empty;
@@ -133,84 +103,84 @@ internal sealed class JsonEventDecoder
                 switch (name.Length)
                 {
                     case 1 when name[0] == (byte)'v':
-                        if (!Mark(ref seen, Seen.Version, "v") || !ReadInt64(ref reader, "v", 0, int.MaxValue, out version))
+                        if (!Mark(ref seen, BeaconField.Version, "v") || !ReadInt64(ref reader, "v", 0, int.MaxValue, out version))
                         {
                             return false;
                         }
 
                         break;
                     case 2 when name.SequenceEqual("ts"u8):
-                        if (!Mark(ref seen, Seen.Ts, "ts") || !ReadInt64(ref reader, "ts", MinTimestampMs, MaxTimestampMs - 1, out ev.TimestampMs))
+                        if (!Mark(ref seen, BeaconField.Ts, "ts") || !ReadInt64(ref reader, "ts", MinTimestampMs, MaxTimestampMs - 1, out ev.TimestampMs))
                         {
                             return false;
                         }
 
                         break;
                     case 3 when name.SequenceEqual("cdn"u8):
-                        if (!Mark(ref seen, Seen.Cdn, "cdn") || !ReadInterned(ref reader, "cdn", out cdn))
+                        if (!Mark(ref seen, BeaconField.Cdn, "cdn") || !ReadInterned(ref reader, "cdn", out cdn))
                         {
                             return false;
                         }
 
                         break;
                     case 3 when name.SequenceEqual("pop"u8):
-                        if (!Mark(ref seen, Seen.Pop, "pop") || !ReadInterned(ref reader, "pop", out pop))
+                        if (!Mark(ref seen, BeaconField.Pop, "pop") || !ReadInterned(ref reader, "pop", out pop))
                         {
                             return false;
                         }
 
                         break;
                     case 3 when name.SequenceEqual("geo"u8):
-                        if (!Mark(ref seen, Seen.Geo, "geo") || !ReadGeo(ref reader, ref seen, out region, out country, out isp, out asn))
+                        if (!Mark(ref seen, BeaconField.Geo, "geo") || !ReadGeo(ref reader, ref seen, out region, out country, out isp, out asn))
                         {
                             return false;
                         }
 
                         break;
                     case 4 when name.SequenceEqual("type"u8):
-                        if (!Mark(ref seen, Seen.Type, "type") || !ReadType(ref reader, out ev.Type))
+                        if (!Mark(ref seen, BeaconField.Type, "type") || !ReadType(ref reader, out ev.Type))
                         {
                             return false;
                         }
 
                         break;
                     case 5 when name.SequenceEqual("bytes"u8):
-                        if (!Mark(ref seen, Seen.Bytes, "bytes") || !ReadInt64(ref reader, "bytes", 0, MaxBytes, out ev.Bytes))
+                        if (!Mark(ref seen, BeaconField.Bytes, "bytes") || !ReadInt64(ref reader, "bytes", 0, MaxBytes, out ev.Bytes))
                         {
                             return false;
                         }
 
                         break;
                     case 5 when name.SequenceEqual("fatal"u8):
-                        if (!Mark(ref seen, Seen.Fatal, "fatal") || !ReadBool(ref reader, "fatal", out ev.Fatal))
+                        if (!Mark(ref seen, BeaconField.Fatal, "fatal") || !ReadBool(ref reader, "fatal", out ev.Fatal))
                         {
                             return false;
                         }
 
                         break;
                     case 6 when name.SequenceEqual("device"u8):
-                        if (!Mark(ref seen, Seen.Device, "device") || !ReadDevice(ref reader, ref seen, out deviceType, out os, out model, out appVersion))
+                        if (!Mark(ref seen, BeaconField.Device, "device") || !ReadDevice(ref reader, ref seen, out deviceType, out os, out model, out appVersion))
                         {
                             return false;
                         }
 
                         break;
                     case 8 when name.SequenceEqual("event_id"u8):
-                        if (!Mark(ref seen, Seen.EventId, "event_id") || !ReadEventId(ref reader))
+                        if (!Mark(ref seen, BeaconField.EventId, "event_id") || !ReadEventId(ref reader))
                         {
                             return false;
                         }
 
                         break;
                     case 8 when name.SequenceEqual("title_id"u8):
-                        if (!Mark(ref seen, Seen.TitleId, "title_id") || !ReadInterned(ref reader, "title_id", out title))
+                        if (!Mark(ref seen, BeaconField.TitleId, "title_id") || !ReadInterned(ref reader, "title_id", out title))
                         {
                             return false;
                         }
 
                         break;
                     case 9 when name.SequenceEqual("cache_hit"u8):
-                        if (!Mark(ref seen, Seen.CacheHit, "cache_hit") || !ReadBool(ref reader, "cache_hit", out var hit))
+                        if (!Mark(ref seen, BeaconField.CacheHit, "cache_hit") || !ReadBool(ref reader, "cache_hit", out var hit))
                         {
                             return false;
                         }
@@ -218,14 +188,14 @@ internal sealed class JsonEventDecoder
                         ev.CacheHit = hit ? (sbyte)1 : (sbyte)0;
                         break;
                     case 10 when name.SequenceEqual("session_id"u8):
-                        if (!Mark(ref seen, Seen.SessionId, "session_id") || !ReadSessionId(ref reader))
+                        if (!Mark(ref seen, BeaconField.SessionId, "session_id") || !ReadSessionId(ref reader))
                         {
                             return false;
                         }
 
                         break;
                     case 10 when name.SequenceEqual("error_code"u8):
-                        if (!Mark(ref seen, Seen.ErrorCode, "error_code") || !ReadInterned(ref reader, "error_code", out var code))
+                        if (!Mark(ref seen, BeaconField.ErrorCode, "error_code") || !ReadInterned(ref reader, "error_code", out var code))
                         {
                             return false;
                         }
@@ -233,14 +203,14 @@ internal sealed class JsonEventDecoder
                         ev.ErrorCode = code;
                         break;
                     case 11 when name.SequenceEqual("playhead_ms"u8):
-                        if (!Mark(ref seen, Seen.Playhead, "playhead_ms") || !ReadInt64(ref reader, "playhead_ms", 0, MaxPlayheadMs, out ev.PlayheadMs))
+                        if (!Mark(ref seen, BeaconField.Playhead, "playhead_ms") || !ReadInt64(ref reader, "playhead_ms", 0, MaxPlayheadMs, out ev.PlayheadMs))
                         {
                             return false;
                         }
 
                         break;
                     case 12 when name.SequenceEqual("bitrate_kbps"u8):
-                        if (!Mark(ref seen, Seen.Bitrate, "bitrate_kbps") || !ReadInt64(ref reader, "bitrate_kbps", 1, MaxBitrateKbps, out var kbps))
+                        if (!Mark(ref seen, BeaconField.Bitrate, "bitrate_kbps") || !ReadInt64(ref reader, "bitrate_kbps", 1, MaxBitrateKbps, out var kbps))
                         {
                             return false;
                         }
@@ -260,7 +230,7 @@ internal sealed class JsonEventDecoder
                 return Fail(InvalidEventReason.MalformedJson, null, "unexpected content after the beacon object");
             }
 
-            if ((seen & Seen.Version) == 0)
+            if ((seen & BeaconField.Version) == 0)
             {
                 return Fail(InvalidEventReason.MissingField, "v", "the schema version is required");
             }
@@ -270,13 +240,13 @@ internal sealed class JsonEventDecoder
                 return Fail(InvalidEventReason.UnsupportedSchemaVersion, "v", $"schema version {version} is not supported; this processor reads version {PlaybackBeacon.SchemaVersion}");
             }
 
-            if (!Require(seen, Seen.EventId, "event_id") || !Require(seen, Seen.SessionId, "session_id")
-                || !Require(seen, Seen.Type, "type") || !Require(seen, Seen.Ts, "ts")
-                || !Require(seen, Seen.Device, "device") || !Require(seen, Seen.DeviceType, "device.type")
-                || !Require(seen, Seen.DeviceOs, "device.os") || !Require(seen, Seen.DeviceAppVersion, "device.app_version")
-                || !Require(seen, Seen.Geo, "geo") || !Require(seen, Seen.GeoRegion, "geo.region")
-                || !Require(seen, Seen.GeoCountry, "geo.country") || !Require(seen, Seen.GeoIsp, "geo.isp")
-                || !Require(seen, Seen.Cdn, "cdn") || !Require(seen, Seen.Pop, "pop") || !Require(seen, Seen.TitleId, "title_id"))
+            if (!Require(seen, BeaconField.EventId, "event_id") || !Require(seen, BeaconField.SessionId, "session_id")
+                || !Require(seen, BeaconField.Type, "type") || !Require(seen, BeaconField.Ts, "ts")
+                || !Require(seen, BeaconField.Device, "device") || !Require(seen, BeaconField.DeviceType, "device.type")
+                || !Require(seen, BeaconField.DeviceOs, "device.os") || !Require(seen, BeaconField.DeviceAppVersion, "device.app_version")
+                || !Require(seen, BeaconField.Geo, "geo") || !Require(seen, BeaconField.GeoRegion, "geo.region")
+                || !Require(seen, BeaconField.GeoCountry, "geo.country") || !Require(seen, BeaconField.GeoIsp, "geo.isp")
+                || !Require(seen, BeaconField.Cdn, "cdn") || !Require(seen, BeaconField.Pop, "pop") || !Require(seen, BeaconField.TitleId, "title_id"))
             {
                 return false;
             }
@@ -333,21 +303,21 @@ internal sealed class JsonEventDecoder
         return null;
     }
 
-    private bool RequireForType(EventType type, Seen seen) => type switch
+    private bool RequireForType(EventType type, BeaconField seen) => type switch
     {
-        EventType.FirstFrame => Require(seen, Seen.Bitrate, "bitrate_kbps"),
-        EventType.Heartbeat => Require(seen, Seen.Playhead, "playhead_ms") && Require(seen, Seen.Bitrate, "bitrate_kbps")
-            && Require(seen, Seen.Bytes, "bytes") && Require(seen, Seen.CacheHit, "cache_hit"),
-        EventType.BitrateChange => Require(seen, Seen.Bitrate, "bitrate_kbps"),
-        EventType.Seek => Require(seen, Seen.Playhead, "playhead_ms"),
-        EventType.Error => Require(seen, Seen.ErrorCode, "error_code") && Require(seen, Seen.Fatal, "fatal"),
+        EventType.FirstFrame => Require(seen, BeaconField.Bitrate, "bitrate_kbps"),
+        EventType.Heartbeat => Require(seen, BeaconField.Playhead, "playhead_ms") && Require(seen, BeaconField.Bitrate, "bitrate_kbps")
+            && Require(seen, BeaconField.Bytes, "bytes") && Require(seen, BeaconField.CacheHit, "cache_hit"),
+        EventType.BitrateChange => Require(seen, BeaconField.Bitrate, "bitrate_kbps"),
+        EventType.Seek => Require(seen, BeaconField.Playhead, "playhead_ms"),
+        EventType.Error => Require(seen, BeaconField.ErrorCode, "error_code") && Require(seen, BeaconField.Fatal, "fatal"),
         _ => true,
     };
 
-    private bool Require(Seen seen, Seen flag, string field)
+    private bool Require(BeaconField seen, BeaconField flag, string field)
         => (seen & flag) != 0 || Fail(InvalidEventReason.MissingField, field, $"{field} is required");
 
-    private bool Mark(ref Seen seen, Seen flag, string field)
+    private bool Mark(ref BeaconField seen, BeaconField flag, string field)
     {
         if ((seen & flag) != 0)
         {
@@ -358,7 +328,7 @@ internal sealed class JsonEventDecoder
         return true;
     }
 
-    private bool ReadDevice(ref Utf8JsonReader reader, ref Seen seen, out string type, out string os, out string model, out string appVersion)
+    private bool ReadDevice(ref Utf8JsonReader reader, ref BeaconField seen, out string type, out string os, out string model, out string appVersion)
     {
         type = os = model = appVersion = string.Empty;
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -377,10 +347,10 @@ internal sealed class JsonEventDecoder
 
             var ok = name switch
             {
-                _ when name.SequenceEqual("type"u8) => Mark(ref seen, Seen.DeviceType, "device.type") && ReadInterned(ref reader, "device.type", out type),
-                _ when name.SequenceEqual("os"u8) => Mark(ref seen, Seen.DeviceOs, "device.os") && ReadInterned(ref reader, "device.os", out os),
-                _ when name.SequenceEqual("model"u8) => Mark(ref seen, Seen.DeviceModel, "device.model") && ReadInterned(ref reader, "device.model", out model),
-                _ when name.SequenceEqual("app_version"u8) => Mark(ref seen, Seen.DeviceAppVersion, "device.app_version") && ReadInterned(ref reader, "device.app_version", out appVersion),
+                _ when name.SequenceEqual("type"u8) => Mark(ref seen, BeaconField.DeviceType, "device.type") && ReadInterned(ref reader, "device.type", out type),
+                _ when name.SequenceEqual("os"u8) => Mark(ref seen, BeaconField.DeviceOs, "device.os") && ReadInterned(ref reader, "device.os", out os),
+                _ when name.SequenceEqual("model"u8) => Mark(ref seen, BeaconField.DeviceModel, "device.model") && ReadInterned(ref reader, "device.model", out model),
+                _ when name.SequenceEqual("app_version"u8) => Mark(ref seen, BeaconField.DeviceAppVersion, "device.app_version") && ReadInterned(ref reader, "device.app_version", out appVersion),
                 _ => SkipValue(ref reader),
             };
             if (!ok)
@@ -392,7 +362,7 @@ internal sealed class JsonEventDecoder
         return true;
     }
 
-    private bool ReadGeo(ref Utf8JsonReader reader, ref Seen seen, out string region, out string country, out string isp, out long asn)
+    private bool ReadGeo(ref Utf8JsonReader reader, ref BeaconField seen, out string region, out string country, out string isp, out long asn)
     {
         region = country = isp = string.Empty;
         asn = PlaybackEvent.Absent;
@@ -412,10 +382,10 @@ internal sealed class JsonEventDecoder
 
             var ok = name switch
             {
-                _ when name.SequenceEqual("region"u8) => Mark(ref seen, Seen.GeoRegion, "geo.region") && ReadInterned(ref reader, "geo.region", out region),
-                _ when name.SequenceEqual("country"u8) => Mark(ref seen, Seen.GeoCountry, "geo.country") && ReadInterned(ref reader, "geo.country", out country),
-                _ when name.SequenceEqual("isp"u8) => Mark(ref seen, Seen.GeoIsp, "geo.isp") && ReadInterned(ref reader, "geo.isp", out isp),
-                _ when name.SequenceEqual("asn"u8) => Mark(ref seen, Seen.GeoAsn, "geo.asn") && ReadInt64(ref reader, "geo.asn", 0, uint.MaxValue, out asn),
+                _ when name.SequenceEqual("region"u8) => Mark(ref seen, BeaconField.GeoRegion, "geo.region") && ReadInterned(ref reader, "geo.region", out region),
+                _ when name.SequenceEqual("country"u8) => Mark(ref seen, BeaconField.GeoCountry, "geo.country") && ReadInterned(ref reader, "geo.country", out country),
+                _ when name.SequenceEqual("isp"u8) => Mark(ref seen, BeaconField.GeoIsp, "geo.isp") && ReadInterned(ref reader, "geo.isp", out isp),
+                _ when name.SequenceEqual("asn"u8) => Mark(ref seen, BeaconField.GeoAsn, "geo.asn") && ReadInt64(ref reader, "geo.asn", 0, uint.MaxValue, out asn),
                 _ => SkipValue(ref reader),
             };
             if (!ok)
