@@ -34,6 +34,10 @@ internal sealed record FlushRowsItem : WorkItem;
 internal sealed class PartitionWorker
 {
     private const int EagerFlushBytes = 256 * 1024;
+
+    // Fired windows wait at most this long in a partition's buffer: the sink batches them anyway.
+    private static readonly long HandOffEveryTicks = TimeSpan.FromMilliseconds(100).Ticks * System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+    private long _lastHandOff = System.Diagnostics.Stopwatch.GetTimestamp();
     private readonly ProcessorOptions _options;
     private readonly ChannelWriter<SinkItem> _sink;
     private readonly DeadLetterProducer _deadLetters;
@@ -136,9 +140,16 @@ internal sealed class PartitionWorker
             current!.Process(m.Offset.Value, ts, m.Message.Key, m.Message.Value);
         }
 
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var minBytes = now - _lastHandOff >= HandOffEveryTicks ? 0 : EagerFlushBytes;
+        if (minBytes == 0)
+        {
+            _lastHandOff = now;
+        }
+
         foreach (var (_, output) in _partitions.Values)
         {
-            await HandOffAsync(output, EagerFlushBytes, ct);
+            await HandOffAsync(output, minBytes, ct);
         }
     }
 
