@@ -79,7 +79,7 @@ internal sealed class CheckpointStore
     {
         var where = string.Create(
             CultureInfo.InvariantCulture,
-            $"consumer_group = {Quote(_consumerGroup)} AND source = {Quote(partition.Source)} AND source_partition = {partition.Partition}");
+            $"consumer_group = {ClickHouseSql.Quote(_consumerGroup)} AND source = {ClickHouseSql.Quote(partition.Source)} AND source_partition = {partition.Partition}");
         var sql = $"SELECT checkpoint_id, next_offset, watermark, chunk, chunks, data FROM {_table} "
             + $"WHERE {where} AND checkpoint_id = (SELECT max(checkpoint_id) FROM {_table} WHERE {where}) ORDER BY chunk";
         var output = await _connection.QueryAsync(sql, "JSONEachRow", ct);
@@ -124,5 +124,4 @@ internal sealed class CheckpointStore
         w.WriteString(name, text[..n]);
     }
 
-    private static string Quote(string value) => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 }

@@ -36,16 +36,19 @@ internal sealed class PartitionWorker
     private const int EagerFlushBytes = 256 * 1024;
 
     // Fired windows wait at most this long in a partition's buffer: the sink batches them anyway.
-    private static readonly long HandOffEveryTicks = TimeSpan.FromMilliseconds(100).Ticks * System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond;
-    private long _lastHandOff = System.Diagnostics.Stopwatch.GetTimestamp();
+    private static readonly TimeSpan HandOffEvery = TimeSpan.FromMilliseconds(100);
     private readonly ProcessorOptions _options;
+    private readonly TimeProvider _time;
     private readonly ChannelWriter<SinkItem> _sink;
     private readonly DeadLetterProducer _deadLetters;
     private readonly Dictionary<int, (PartitionProcessor Processor, PartitionOutput Output)> _partitions = [];
     private readonly Lock _gate = new();
+    private long _lastHandOff;
 
-    public PartitionWorker(int index, ProcessorOptions options, ChannelWriter<SinkItem> sink, DeadLetterProducer deadLetters, int capacity)
+    public PartitionWorker(int index, ProcessorOptions options, ChannelWriter<SinkItem> sink, DeadLetterProducer deadLetters, TimeProvider time, int capacity)
     {
+        _time = time;
+        _lastHandOff = time.GetTimestamp();
         Index = index;
         _options = options;
         _sink = sink;
@@ -140,8 +143,8 @@ internal sealed class PartitionWorker
             current!.Process(m.Offset.Value, ts, m.Message.Key, m.Message.Value);
         }
 
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        var minBytes = now - _lastHandOff >= HandOffEveryTicks ? 0 : EagerFlushBytes;
+        var now = _time.GetTimestamp();
+        var minBytes = _time.GetElapsedTime(_lastHandOff, now) >= HandOffEvery ? 0 : EagerFlushBytes;
         if (minBytes == 0)
         {
             _lastHandOff = now;

@@ -119,7 +119,7 @@ internal sealed class ProcessorHost
         _store = new CheckpointStore(_clickHouse, _sinkOptions.Database, _kafka.GroupId, _time);
         _sink = new ClickHouseSink(_clickHouse, _store, deadLetters, _sinkOptions, Committable, _time, _log);
         _workers = Enumerable.Range(0, _options.Workers)
-            .Select(i => new PartitionWorker(i, _options, _sink.Input.Writer, deadLetters, capacity: 8))
+            .Select(i => new PartitionWorker(i, _options, _sink.Input.Writer, deadLetters, _time, capacity: 8))
             .ToArray();
         _batches = _workers.Select(_ => new List<ConsumeResult<byte[], byte[]>>()).ToArray();
 

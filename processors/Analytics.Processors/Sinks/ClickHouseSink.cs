@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Analytics.Common;
 using Analytics.Ingest.DeadLetters;
@@ -35,6 +36,7 @@ internal sealed class ClickHouseSink
     private readonly ILogger _log;
     private readonly Dictionary<string, List<RowBatch>> _pending = [];
     private readonly List<CheckpointItem> _checkpointQueue = [];
+    private readonly ConcurrentDictionary<string, long> _rowsByTable = new();
     private int _pendingRows;
     private long _pendingBytes;
     private long _oldestPending = -1;
@@ -63,8 +65,6 @@ internal sealed class ClickHouseSink
     }
 
     public Channel<SinkItem> Input { get; }
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _rowsByTable = new();
 
     public long RowsWritten;
 
