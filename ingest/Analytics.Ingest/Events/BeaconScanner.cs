@@ -51,10 +51,7 @@ internal sealed class BeaconScanner
     /// <summary>True with the decoded event when the beacon is certainly valid; false when undecided.</summary>
     public bool TryScan(ReadOnlySpan<byte> utf8, out PlaybackEvent ev)
     {
-        ev = default;
-        ev.PlayheadMs = PlaybackEvent.Absent;
-        ev.Bytes = PlaybackEvent.Absent;
-        ev.CacheHit = -1;
+        ev = PlaybackEvent.Blank;
         _sessionLength = 0;
         _eventIdLength = 0;
         if (utf8.Length > MaxEventBytes)

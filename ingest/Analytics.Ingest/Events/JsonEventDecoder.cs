@@ -58,10 +58,7 @@ internal sealed class JsonEventDecoder
 
     private bool TryDecodeV1(ReadOnlySpan<byte> utf8, out PlaybackEvent ev)
     {
-        ev = default;
-        ev.PlayheadMs = PlaybackEvent.Absent;
-        ev.Bytes = PlaybackEvent.Absent;
-        ev.CacheHit = -1;
+        ev = PlaybackEvent.Blank;
         _sessionLength = 0;
         _eventIdLength = 0;
         Error = default;

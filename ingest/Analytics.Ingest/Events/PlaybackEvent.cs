@@ -26,6 +26,9 @@ internal struct PlaybackEvent
 {
     public const long Absent = -1;
 
+    /// <summary>An event with every optional field marked absent: where decoding starts.</summary>
+    public static PlaybackEvent Blank => new() { PlayheadMs = Absent, Bytes = Absent, CacheHit = -1 };
+
     public EventType Type;
     public long TimestampMs;
     public ulong EventIdHash;
