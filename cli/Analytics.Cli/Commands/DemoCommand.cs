@@ -108,7 +108,7 @@ internal static class DemoCommand
         var simulated = default(SimulationProgress);
         using var stopSimulator = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var simulatorTask = RunSimulatorAsync(producer, simulatorOptions, p => simulated = p, log, stopSimulator.Token);
-        var host = new ProcessorHost(kafka, processorOptions, settings.Sink, store, TimeProvider.System, log);
+        var host = ProcessorHost.ForClickHouse(kafka, processorOptions, settings.Sink, store, TimeProvider.System, log);
         var processorTask = host.RunAsync(stop);
 
         var labels = processorOptions.ResolveWindows().Labels;

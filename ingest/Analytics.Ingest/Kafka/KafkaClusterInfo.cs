@@ -67,6 +67,17 @@ internal static class KafkaClusterInfo
     public static Task<string> GetClusterIdAsync(KafkaOptions options, CancellationToken cancellationToken) =>
         Task.Run(() => GetClusterId(options, options.AdminTimeout, cancellationToken), cancellationToken);
 
+    /// <summary>The topic's partition count from the cluster's metadata, or 0 if the topic is unknown.</summary>
+    public static Task<int> GetPartitionCountAsync(KafkaOptions options, CancellationToken cancellationToken) => Task.Run(
+        () =>
+        {
+            LibRdKafka.EnsureLoaded();
+            using var admin = new Confluent.Kafka.AdminClientBuilder(options.ToAdminConfig()).Build();
+            var metadata = admin.GetMetadata(options.Topic, options.AdminTimeout);
+            return metadata.Topics.FirstOrDefault(t => t.Topic == options.Topic && !t.Error.IsError)?.Partitions.Count ?? 0;
+        },
+        cancellationToken);
+
     /// <summary>The identity of an input: <c>&lt;clusterId&gt;/&lt;topic&gt;</c>.</summary>
     public static string InputIdentity(string clusterId, string topic) => $"{clusterId}/{topic}";
 }

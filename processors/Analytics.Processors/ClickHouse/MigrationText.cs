@@ -62,6 +62,17 @@ internal static class MigrationText
         return string.Join('\n', expanded);
     }
 
+    /// <summary>The text of one fragment of a migration file, for code that must compute exactly what a view computes.</summary>
+    public static string Fragment(string text, string name)
+    {
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        var start = Array.FindIndex(lines, l => l.StartsWith(Start + name + ":", StringComparison.Ordinal));
+        var end = start < 0 ? -1 : Array.FindIndex(lines, start + 1, l => l.TrimEnd() == End);
+        return end < 0
+            ? throw new ArgumentException($"The migration text has no fragment {name}.", nameof(name))
+            : string.Join('\n', lines[(start + 1)..end]);
+    }
+
     private static bool IsName(string s) => s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static SchemaMigrationException Error(string source, int? line, string rule)

@@ -25,6 +25,14 @@ internal readonly record struct LateBeacon(
 }
 
 /// <summary>
+/// How far a partition's windows are done, in event time (ms), after a sweep: the analogue of Kafka
+/// Streams' emit-on-window-close. Every window ending at or before <see cref="ClosedThroughMs"/> has
+/// fired (its first value is out); every window ending at or before <see cref="FinalThroughMs"/> is
+/// final: no late beacon can correct it any more.
+/// </summary>
+internal readonly record struct WindowProgress(long Watermark, long ClosedThroughMs, long FinalThroughMs, long NextOffset);
+
+/// <summary>
 /// Everything a partition produces. Implementations serialize what they need at once: the accumulators
 /// and sessions passed in keep changing after the call.
 /// </summary>
@@ -42,4 +50,12 @@ internal interface IPartitionOutput
     void Orphan(PartitionId partition, string sessionId, in SessionEvent beacon, long sessionEndTs);
 
     void Invalid(PartitionId partition, long offset, InvalidEvent error, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
+
+    /// <summary>
+    /// Windows closed or became final: called after every sweep that moved the boundaries, after the
+    /// rows of the windows it closes. Outputs that only count rows may ignore it.
+    /// </summary>
+    void WindowsClosed(PartitionId partition, in WindowProgress progress)
+    {
+    }
 }

@@ -51,6 +51,11 @@ internal sealed class PartitionOutput : IPartitionOutput
     public void Orphan(PartitionId partition, string sessionId, in SessionEvent beacon, long sessionEndTs)
         => _orphans.OrphanRow(partition, sessionId, beacon, sessionEndTs);
 
+    public void WindowsClosed(PartitionId partition, in WindowProgress progress) => Progress = progress;
+
+    /// <summary>The latest window progress not yet handed to the sink.</summary>
+    public WindowProgress? Progress { get; set; }
+
     public void Invalid(PartitionId partition, long offset, InvalidEvent error, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
         => DeadLetters.Add(new DeadLetterRecord
         {

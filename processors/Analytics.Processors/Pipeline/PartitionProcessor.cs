@@ -127,6 +127,9 @@ internal sealed class PartitionProcessor : IWindowRowSink
     /// <summary>Beacons older than this are too late and can no longer be reordered.</summary>
     private long Cutoff => _swept == long.MinValue ? long.MinValue : _swept - _latenessMs;
 
+    /// <summary>Where the partition's windows stand: closed (fired) and final boundaries, in event time.</summary>
+    public WindowProgress Progress => new(_watermark, _swept, FinalThrough, NextOffset);
+
     /// <summary>
     /// Windows ending at or before this are final. It trails <see cref="Cutoff"/> by the session timeout:
     /// a beacon just within the lateness can revive a session presumed timed out, and then changes what
@@ -191,7 +194,16 @@ internal sealed class PartitionProcessor : IWindowRowSink
     /// <summary>Moves the watermark of an idle partition forward (to where the other partitions are).</summary>
     public void AdvanceWatermark(long watermark)
     {
-        if (watermark > _watermark && _swept != long.MinValue)
+        if (_swept == long.MinValue)
+        {
+            // A partition that never had a beacon follows too, or it would hold the group's windows open for good.
+            _watermark = watermark;
+            _swept = EventTime.Floor(watermark, _sizes.PaneMs);
+            _output.WindowsClosed(Id, Progress);
+            return;
+        }
+
+        if (watermark > _watermark)
         {
             _watermark = watermark;
             SweepTo(watermark);
@@ -290,6 +302,7 @@ internal sealed class PartitionProcessor : IWindowRowSink
     private void SweepTo(long watermark)
     {
         var pane = _sizes.PaneMs;
+        var before = _swept;
         while (_swept + pane <= watermark)
         {
             if (_sessions.Count == 0 && Windows.OpenWindowCount == 0)
@@ -303,6 +316,11 @@ internal sealed class PartitionProcessor : IWindowRowSink
             _swept += pane;
             _sweepSeq++;
             Sweep(previous, _swept);
+        }
+
+        if (_swept != before)
+        {
+            _output.WindowsClosed(Id, Progress);
         }
     }
 

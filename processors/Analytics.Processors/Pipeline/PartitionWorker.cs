@@ -102,16 +102,16 @@ internal sealed class PartitionWorker
                     break;
                 case WatermarkItem watermark when _partitions.TryGetValue(watermark.Partition, out var p):
                     p.Processor.AdvanceWatermark(watermark.Watermark);
-                    await HandOffAsync(p.Output, 0, ct);
+                    await HandOffAsync(p.Processor.Id, p.Output, 0, ct);
                     break;
                 case FinishItem finish when _partitions.TryGetValue(finish.Partition, out var p):
                     p.Processor.Finish();
-                    await HandOffAsync(p.Output, 0, ct);
+                    await HandOffAsync(p.Processor.Id, p.Output, 0, ct);
                     break;
                 case FlushRowsItem:
-                    foreach (var (_, output) in _partitions.Values)
+                    foreach (var (processor, output) in _partitions.Values)
                     {
-                        await HandOffAsync(output, 0, ct);
+                        await HandOffAsync(processor.Id, output, 0, ct);
                     }
 
                     break;
@@ -150,9 +150,9 @@ internal sealed class PartitionWorker
             _lastHandOff = now;
         }
 
-        foreach (var (_, output) in _partitions.Values)
+        foreach (var (processor, output) in _partitions.Values)
         {
-            await HandOffAsync(output, minBytes, ct);
+            await HandOffAsync(processor.Id, output, minBytes, ct);
         }
     }
 
@@ -164,7 +164,7 @@ internal sealed class PartitionWorker
             return;
         }
 
-        await HandOffAsync(p.Output, 0, ct);
+        await HandOffAsync(p.Processor.Id, p.Output, 0, ct);
         var state = PartitionCheckpoint.Capture(p.Processor, _options);
         await _sink.WriteAsync(new CheckpointItem(p.Processor.Id, p.Processor.NextOffset, p.Processor.Watermark, state, request.Done), ct);
         if (request.Release)
@@ -176,8 +176,8 @@ internal sealed class PartitionWorker
         }
     }
 
-    /// <summary>Sends the partition's dead letters to Kafka and its buffered rows (tables over <paramref name="minBytes"/>) to the sink.</summary>
-    private async Task HandOffAsync(PartitionOutput output, int minBytes, CancellationToken ct)
+    /// <summary>Sends the partition's dead letters to Kafka, its buffered rows (tables over <paramref name="minBytes"/>) to the sink, and on a full hand-off its window progress.</summary>
+    private async Task HandOffAsync(PartitionId partition, PartitionOutput output, int minBytes, CancellationToken ct)
     {
         if (output.DeadLetters.Count > 0)
         {
@@ -192,6 +192,13 @@ internal sealed class PartitionWorker
         foreach (var batch in output.TakeBatches(minBytes))
         {
             await _sink.WriteAsync(new RowsItem(batch), ct);
+        }
+
+        // After the rows it covers, and only with every row of its windows handed off.
+        if (minBytes == 0 && output.Progress is { } progress)
+        {
+            output.Progress = null;
+            await _sink.WriteAsync(new ProgressItem(partition, progress), ct);
         }
     }
 }

@@ -5,6 +5,7 @@ using Analytics.Ingest.DeadLetters;
 using Analytics.Processors.Checkpoints;
 using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Pipeline;
+using Analytics.Processors.Progress;
 using Microsoft.Extensions.Logging;
 
 namespace Analytics.Processors.Sinks;
@@ -19,16 +20,22 @@ internal sealed record CheckpointItem(PartitionId Partition, long NextOffset, lo
 
 internal sealed record FlushItem(TaskCompletionSource Done) : SinkItem;
 
+/// <summary>A partition's windows closed or became final: recorded after the rows before it are durable.</summary>
+internal sealed record ProgressItem(PartitionId Partition, WindowProgress Progress) : SinkItem;
+
 /// <summary>
 /// The single writer to ClickHouse. Rows are batched per table and inserted when enough are pending,
 /// or after the flush interval. A checkpoint first flushes every row and dead letter received before
 /// it, then stores the state, and only then reports the offset as committable: so a committed offset
-/// never has anything derived from it that is not durable.
+/// never has anything derived from it that is not durable. Window progress is recorded after the
+/// rows of each flush, so whoever reads a window as final reads all of its rows.
 /// </summary>
 internal sealed class ClickHouseSink
 {
     private readonly IClickHouseConnection _connection;
     private readonly CheckpointStore _checkpoints;
+    private readonly ProgressStore _progress;
+    private readonly Dictionary<PartitionId, WindowProgress> _pendingProgress = [];
     private readonly DeadLetterProducer _deadLetters;
     private readonly SinkOptions _options;
     private readonly Action<PartitionId, long> _committable;
@@ -44,6 +51,7 @@ internal sealed class ClickHouseSink
     public ClickHouseSink(
         IClickHouseConnection connection,
         CheckpointStore checkpoints,
+        ProgressStore progress,
         DeadLetterProducer deadLetters,
         SinkOptions options,
         Action<PartitionId, long> committable,
@@ -52,6 +60,7 @@ internal sealed class ClickHouseSink
     {
         _connection = connection;
         _checkpoints = checkpoints;
+        _progress = progress;
         _deadLetters = deadLetters;
         _options = options;
         _committable = committable;
@@ -73,6 +82,7 @@ internal sealed class ClickHouseSink
     public long Inserts;
     public long CheckpointsWritten;
     public long CheckpointBytes;
+    public long ProgressWrites;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -80,7 +90,7 @@ internal sealed class ClickHouseSink
         while (true)
         {
             SinkItem? item;
-            if (_pendingRows == 0)
+            if (_pendingRows == 0 && _pendingProgress.Count == 0)
             {
                 if (!await reader.WaitToReadAsync(ct))
                 {
@@ -136,7 +146,7 @@ internal sealed class ClickHouseSink
                 }
 
                 list.Add(rows.Batch);
-                if (_pendingRows == 0)
+                if (_pendingRows == 0 && _pendingProgress.Count == 0)
                 {
                     _oldestPending = _time.GetTimestamp();
                 }
@@ -153,6 +163,15 @@ internal sealed class ClickHouseSink
             case CheckpointItem checkpoint:
                 // Saved with the others queued behind it, after the rows before it: one flush and one insert for all.
                 _checkpointQueue.Add(checkpoint);
+                break;
+
+            case ProgressItem progress:
+                if (_pendingRows == 0 && _pendingProgress.Count == 0)
+                {
+                    _oldestPending = _time.GetTimestamp();
+                }
+
+                _pendingProgress[progress.Partition] = progress.Progress;
                 break;
 
             case FlushItem flush:
@@ -190,6 +209,18 @@ internal sealed class ClickHouseSink
     }
 
     private async Task FlushAsync(CancellationToken ct)
+    {
+        await FlushRowsAsync(ct);
+        if (_pendingProgress.Count > 0)
+        {
+            var progress = _pendingProgress.Select(p => new PartitionProgress(p.Key, p.Value)).ToList();
+            await WithRetriesAsync($"progress of {progress.Count} partition(s)", () => _progress.SaveAsync(progress, ct), ct);
+            _pendingProgress.Clear();
+            Interlocked.Increment(ref ProgressWrites);
+        }
+    }
+
+    private async Task FlushRowsAsync(CancellationToken ct)
     {
         if (_pendingRows == 0)
         {

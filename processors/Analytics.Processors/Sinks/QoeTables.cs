@@ -29,6 +29,18 @@ internal static class QoeTables
     /// <summary>The schema migrations, in order, from the embedded Sinks/Migrations/*.sql files, fragments expanded.</summary>
     public static IReadOnlyList<Migration> Migrations { get; } = LoadMigrations();
 
+    /// <summary>
+    /// A fragment of the migration that defines the analyst views (<c>metric_sums</c>,
+    /// <c>derived_metrics</c>): alerting groups by other dimensions with the views' exact formulas.
+    /// </summary>
+    public static string ViewFragment(string name)
+    {
+        var assembly = typeof(QoeTables).Assembly;
+        using var stream = assembly.GetManifestResourceStream("Analytics.Processors.Migrations.0002_qoe_semantics.sql")!;
+        using var reader = new StreamReader(stream);
+        return MigrationText.Fragment(reader.ReadToEnd(), name);
+    }
+
     private static List<Migration> LoadMigrations()
     {
         var assembly = typeof(QoeTables).Assembly;

@@ -40,7 +40,7 @@ internal sealed class LatencyPhase
         Progress.Report(Units.F($"latency: {Units.Rate(_options.Rate)}/s live, {warmUp.TotalSeconds:F0} + {sampled.TotalSeconds:F0} s"));
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var host = new ProcessorHost(kafka, processor, new SinkOptions { Database = Database }, writer, TimeProvider.System, _log);
+        var host = ProcessorHost.ForClickHouse(kafka, processor, new SinkOptions { Database = Database }, writer, TimeProvider.System, _log);
         var processorTask = host.RunAsync(stop.Token);
         using var sink = new RecordingTrafficSink(kafka, Window);
         var simulatorTask = Task.Run(() => SimulationRunner.RunAsync(sink, _options.Live, TimeProvider.System, null, stop.Token), CancellationToken.None);

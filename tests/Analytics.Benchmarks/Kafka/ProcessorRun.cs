@@ -20,7 +20,7 @@ internal static class ProcessorRun
         ILogger log,
         CancellationToken ct)
     {
-        var host = new ProcessorHost(kafka, processor, sink, store, TimeProvider.System, log, stopAtEnd: true);
+        var host = ProcessorHost.ForClickHouse(kafka, processor, sink, store, TimeProvider.System, log, stopAtEnd: true);
         var startCpu = ProcessCpu.Now();
         var clock = Stopwatch.StartNew();
         var run = host.RunAsync(ct);

@@ -33,7 +33,7 @@ public sealed class IdlePartitionTests : IClassFixture<MockKafkaFixture>
         var db = await _chdb.CreateQoeDatabaseAsync("idle_partitions");
         var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(t0));
         var options = new ProcessorOptions { IdleTimeout = TimeSpan.FromSeconds(30), Workers = 1 };
-        var host = new ProcessorHost(kafka, options, new SinkOptions { Database = db }, _chdb.Connection, clock, NullLogger.Instance);
+        var host = ProcessorHost.ForClickHouse(kafka, options, new SinkOptions { Database = db }, _chdb.Connection, clock, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var run = host.RunAsync(stop.Token);
 

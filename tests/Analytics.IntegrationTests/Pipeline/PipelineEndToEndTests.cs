@@ -115,7 +115,7 @@ public sealed class PipelineEndToEndTests : IClassFixture<MockKafkaFixture>
     /// <summary>A live (unbounded) run stopped the way Ctrl-C stops it, once it has consumed <paramref name="count"/> messages.</summary>
     private async Task<PipelineStatus> RunUntilCaughtUpThenStopAsync(Ingest.Kafka.KafkaOptions kafka, string database, int count)
     {
-        var host = new ProcessorHost(kafka, Options, new SinkOptions { Database = database }, _chdb.Connection, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var host = ProcessorHost.ForClickHouse(kafka, Options, new SinkOptions { Database = database }, _chdb.Connection, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var run = host.RunAsync(stop.Token);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);

@@ -44,7 +44,7 @@ internal static class PipelineHarness
     /// <summary>Runs the processor over everything in the topic (bounded mode), as `analytics run --bounded` does.</summary>
     public static async Task<PipelineStatus> RunBoundedAsync(KafkaOptions kafka, ProcessorOptions options, string database, IClickHouseConnection store)
     {
-        var host = new ProcessorHost(kafka, options, new SinkOptions { Database = database, FlushInterval = TimeSpan.FromMilliseconds(200) }, store, TimeProvider.System, NullLogger.Instance, stopAtEnd: true);
+        var host = ProcessorHost.ForClickHouse(kafka, options, new SinkOptions { Database = database, FlushInterval = TimeSpan.FromMilliseconds(200) }, store, TimeProvider.System, NullLogger.Instance, stopAtEnd: true);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await host.RunAsync(timeout.Token);
         Assert.False(timeout.IsCancellationRequested, "the bounded run did not reach the end of the topic in time");
