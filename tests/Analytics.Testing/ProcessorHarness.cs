@@ -10,6 +10,13 @@ internal static class ProcessorHarness
         IEnumerable<DeliveredMessage> messages, ProcessorOptions options, bool finish = true)
     {
         var output = new CollectingOutput(options.ResolveWindows(), options.ResolveCubes());
+        return (output, RunInto(messages, options, output, finish));
+    }
+
+    /// <summary>Runs the messages into any output; returns the partitions' processors.</summary>
+    public static Dictionary<int, PartitionProcessor> RunInto(
+        IEnumerable<DeliveredMessage> messages, ProcessorOptions options, IPartitionOutput output, bool finish = true)
+    {
         var partitions = new Dictionary<int, PartitionProcessor>();
         var offsets = new Dictionary<int, long>();
         foreach (var m in messages)
@@ -32,7 +39,7 @@ internal static class ProcessorHarness
             }
         }
 
-        return (output, partitions);
+        return partitions;
     }
 
     /// <summary>The processor's default event-time and session rules with no cubes: for session-level checks only.</summary>
