@@ -27,17 +27,21 @@ internal static class DemoCommand
         var windows = new Option<string?>("--windows") { Description = "Window sizes (default 10s,1m: the NOC's and analysis)" };
         var port = new Option<int?>("--port") { Description = "Query endpoint port on 127.0.0.1 (default 8123, or a free one if taken)" };
         var partitions = new Option<int?>("--partitions") { Description = "Partitions of the beacon topic (default 6)" };
+        var incident = SimulateCommand.IncidentOption();
         var command = new Command("demo", "Run Kafka, the device simulator, the processor and ClickHouse together, with a live view")
         {
-            duration, rate, seed, windows, port, partitions,
+            duration, rate, seed, windows, port, partitions, incident,
         };
         command.SetAction((parse, ct) => CommandSupport.Guard(() =>
         {
             var settings = CommandSupport.Settings(
                 parse,
+                [
                 ("Processor:Windows", parse.GetValue(windows)),
                 ("Broker:Partitions", parse.GetValue(partitions)?.ToString(CultureInfo.InvariantCulture)),
-                ("ClickHouse:Endpoint:Port", parse.GetValue(port)?.ToString(CultureInfo.InvariantCulture)));
+                ("ClickHouse:Endpoint:Port", parse.GetValue(port)?.ToString(CultureInfo.InvariantCulture)),
+                .. SimulateCommand.IncidentSettings(parse.GetValue(incident)),
+                ]);
             TimeSpan? limit = null;
             if (parse.GetValue(duration) is { } d)
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Analytics.Ingest.Simulator;
+using Analytics.Ingest.Simulator.Incidents;
 using Microsoft.Extensions.Logging;
 
 namespace Analytics.Cli.Commands;
@@ -23,15 +24,17 @@ internal static class SimulateCommand
         var tooLate = new Option<double?>("--too-late") { Description = "Fraction delayed 3–10 min (beyond the allowed lateness)" };
         var duplicates = new Option<double?>("--duplicates") { Description = "Fraction of beacons sent twice" };
         var malformed = new Option<double?>("--malformed") { Description = "Fraction of extra invalid messages" };
+        var incident = IncidentOption();
         var command = new Command("simulate", "Send realistic playback beacons to Kafka (a player state machine per session, diurnal load)")
         {
-            bootstrap, topic, rate, sessions, seed, duration, speed, unpaced, outOfOrder, late, tooLate, duplicates, malformed,
+            bootstrap, topic, rate, sessions, seed, duration, speed, unpaced, outOfOrder, late, tooLate, duplicates, malformed, incident,
         };
         command.SetAction((parse, ct) => CommandSupport.Guard(async () =>
         {
             static string? F(double? v) => v?.ToString(CultureInfo.InvariantCulture);
             var settings = CommandSupport.Settings(
                 parse,
+                [
                 ("Kafka:BootstrapServers", parse.GetValue(bootstrap)),
                 ("Kafka:Topic", parse.GetValue(topic)),
                 ("Simulator:EventsPerSecond", F(parse.GetValue(rate))),
@@ -44,7 +47,9 @@ internal static class SimulateCommand
                 ("Simulator:LateFraction", F(parse.GetValue(late))),
                 ("Simulator:TooLateFraction", F(parse.GetValue(tooLate))),
                 ("Simulator:DuplicateFraction", F(parse.GetValue(duplicates))),
-                ("Simulator:MalformedFraction", F(parse.GetValue(malformed))));
+                ("Simulator:MalformedFraction", F(parse.GetValue(malformed))),
+                .. IncidentSettings(parse.GetValue(incident)),
+                ]);
             var options = settings.Simulator;
             if (options is { EventsPerSecond: null, ConcurrentSessions: null })
             {
@@ -61,6 +66,12 @@ internal static class SimulateCommand
             log.LogInformation(
                 "Simulating {Sessions} concurrent sessions (seed {Seed}) into {Topic} at {Bootstrap}.",
                 options.ResolveConcurrentSessions(), options.Seed, settings.Kafka.Topic, settings.Kafka.BootstrapServers);
+            foreach (var spec in options.ParseIncidents())
+            {
+                log.LogInformation(
+                    "Injecting {Kind} on {Slice} from +{At} for {For}: watch {Metric}.",
+                    spec.Info.Name, string.Join(",", spec.Slice.Select(d => $"{d.Key}={d.Value}")), IncidentDurations.Format(spec.AtMs), IncidentDurations.Format(spec.ForMs), spec.Metric);
+            }
             var progress = new Progress<SimulationProgress>(p =>
             {
                 if (p.Completed || (long)p.Elapsed.TotalSeconds % 5 == 0)
@@ -86,4 +97,16 @@ internal static class SimulateCommand
         }));
         return command;
     }
+
+    /// <summary>`--incident SPEC` (repeatable), shared with `demo`; the help lists every kind with its knobs.</summary>
+    public static Option<string[]> IncidentOption() => new("--incident")
+    {
+        Description = "Inject an incident or a premiere (repeatable), offsets in event time from the start, e.g. "
+            + "pop-outage:pop=iad-2,at=2m,for=5m. Kinds: "
+            + string.Join("; ", IncidentKindInfo.All.Select(k => $"{k.Syntax} ({k.Summary})")),
+    };
+
+    /// <summary>The specs as list items of Simulator:Incidents, so that their commas are not split.</summary>
+    public static IEnumerable<(string Key, string? Value)> IncidentSettings(string[]? specs)
+        => (specs ?? []).Select((spec, i) => ($"Simulator:Incidents:{i.ToString(CultureInfo.InvariantCulture)}", (string?)spec));
 }

@@ -1,59 +1,15 @@
 using Analytics.Ingest.Events;
+using Analytics.Ingest.Simulator.Incidents;
 
 namespace Analytics.Ingest.Simulator;
-
-/// <summary>The player model's parameters, in one place so that QoE expectations can be traced to them.</summary>
-internal static class PlayerModel
-{
-    public const long HeartbeatIntervalMs = 10_000;
-
-    public const double StartupMedianMs = 1_300;
-    public const double StartupSigma = 0.55;
-    public const double PatienceMedianMs = 15_000;
-    public const double PatienceSigma = 0.8;
-
-    /// <summary>No viewer waits longer than this for the first frame, so a session is never silent for 60 s.</summary>
-    public const double MaxPatienceMs = 40_000;
-
-    public const double StartFailureProbability = 0.008;
-    public const double ChangedMindProbability = 0.01;
-
-    public const double WatchMedianMs = 20 * 60_000;
-    public const double WatchSigma = 1.1;
-    public const double MaxWatchMs = 3 * 3_600_000;
-    public const double MinWatchMs = 5_000;
-
-    public const double BandwidthMedianKbps = 18_000;
-    public const double BandwidthSigma = 0.5;
-
-    /// <summary>Rates of playing-state events per minute of playback, before ISP and congestion factors.</summary>
-    public const double RebufferPerMinute = 0.08;
-    public const double AbrSettledPerMinute = 0.25;
-    public const double AbrConvergingPerMinute = 3.0;
-    public const double SeekPerMinute = 0.04;
-    public const double PausePerMinute = 0.035;
-    public const double NonFatalErrorPerMinute = 0.01;
-    public const double FatalErrorPerMinute = 0.0005;
-
-    public const double RebufferMedianMs = 1_800;
-    public const double RebufferSigma = 0.8;
-    public const double SeekStallMedianMs = 450;
-    public const double PauseMedianMs = 30_000;
-    public const double MaxPauseMs = 15 * 60_000;
-
-    /// <summary>Bytes per heartbeat vary by this fraction around bitrate × playing time (segment granularity).</summary>
-    public const double BytesJitter = 0.02;
-
-    public static readonly string[] StartErrorCodes = ["MANIFEST_LOAD_FAILED", "DRM_LICENSE_DENIED", "CDN_HTTP_503", "MEDIA_ERR_SRC_NOT_SUPPORTED", "GEO_BLOCKED"];
-    public static readonly string[] FatalErrorCodes = ["PLAYBACK_DECODE_ERROR", "DRM_LICENSE_EXPIRED", "NETWORK_LOST", "CDN_HTTP_503"];
-    public static readonly string[] NonFatalErrorCodes = ["NETWORK_TIMEOUT_RETRIED", "SEGMENT_404_RETRIED", "DRM_RENEWAL_RETRIED", "DECODER_GLITCH"];
-}
 
 /// <summary>
 /// One playback session as a state machine over event time. <see cref="Step"/> emits the next
 /// beacon at <see cref="NextTimeMs"/>; the generator keeps sessions in a queue ordered by that time.
 /// Draws come from the session's own random stream, so a session's beacons depend only on the
-/// seed, its index and its start time.
+/// seed, its index and its start time. Injected incidents act through <see cref="SessionIncidents"/>;
+/// a session they end early stays away (counted, silent) for its planned length, so the population
+/// controller does not replace it and traffic outside the incident keeps its volume.
 /// </summary>
 internal sealed class PlayerSession
 {
@@ -70,6 +26,7 @@ internal sealed class PlayerSession
     private readonly double _cacheHitProbability;
     private readonly int _maxRung;
     private readonly int _baseRung;
+    private readonly SessionIncidents? _incidents;
     private SimRandom _rng;
 
     private Phase _phase;
@@ -91,8 +48,16 @@ internal sealed class PlayerSession
     private long _fatalAt;
     private long _endAt;
     private long _watchMs;
+    private long _plannedEndAt;
+    private string? _incidentErrorCode;
+    private bool _dropped;
+    private bool _redraw;
+    private double _stallFactor = 1;
+    private double _stallLengthFactor = 1;
 
-    public PlayerSession(long index, ulong seed, long startMs, DimensionCatalog catalog, ReadOnlySpan<double> regionLoads)
+    // incidents: injected incidents (null or empty: none). title: watched instead of a drawn one (a
+    // premiere's extra viewers); the draw still happens, to keep the player stream aligned.
+    public PlayerSession(long index, ulong seed, long startMs, DimensionCatalog catalog, ReadOnlySpan<double> regionLoads, IReadOnlyList<Incident>? incidents = null, int? title = null)
     {
         Index = index;
         _rng = SimRandom.ForStream(seed, 100, (ulong)index);
@@ -106,14 +71,15 @@ internal sealed class PlayerSession
         var deviceTypeIndex = catalog.PickDeviceType(ref _rng);
         var deviceType = DimensionCatalog.DeviceTypes[deviceTypeIndex];
         _device = catalog.PickDevice(deviceTypeIndex, ref _rng);
-        var title = catalog.PickTitle(ref _rng);
-        _titleId = catalog.TitleIds[title];
-        _contentMs = catalog.TitleDurationsMs[title];
+        var drawnTitle = catalog.PickTitle(ref _rng);
+        var titleIndex = title ?? drawnTitle;
+        _titleId = catalog.TitleIds[titleIndex];
+        _contentMs = catalog.TitleDurationsMs[titleIndex];
         _quality = isp.Quality;
         _congestion = DiurnalCurve.Congestion(DimensionCatalog.Regions[region], startMs);
 
         // Long-tail titles are less often in the edge cache.
-        var rankFraction = title / (double)catalog.TitleIds.Count;
+        var rankFraction = titleIndex / (double)catalog.TitleIds.Count;
         _cacheHitProbability = Math.Clamp(_pop.CacheHitRate + 0.03 - (0.12 * rankFraction), 0.0, 0.995);
 
         _maxRung = RungAtMost(deviceType.MaxBitrateKbps);
@@ -121,6 +87,10 @@ internal sealed class PlayerSession
         _baseRung = Math.Min(_maxRung, RungAtMost((int)(0.75 * bandwidth)));
         _targetRung = _baseRung;
         _rung = Math.Max(0, _baseRung - 1 - _rng.NextInt(3));
+        if (incidents is { Count: > 0 })
+        {
+            _incidents = SessionIncidents.For(incidents, seed, index, DimensionCatalog.Regions[region].Name, isp.Name, _pop, _device.AppVersion, _titleId);
+        }
 
         PlanStart(startMs, deviceType);
         _phase = Phase.Pending;
@@ -135,6 +105,9 @@ internal sealed class PlayerSession
         Playing,
         Rebuffering,
         Paused,
+
+        /// <summary>Ended by an incident (or never started): silent, but still counted by the population controller.</summary>
+        Away,
         Finished,
     }
 
@@ -152,6 +125,8 @@ internal sealed class PlayerSession
         FatalError,
         ViewerExit,
         ContentEnd,
+        IncidentStartError,
+        Leave,
     }
 
     public long Index { get; }
@@ -168,7 +143,9 @@ internal sealed class PlayerSession
     public bool IsFinished => _phase == Phase.Finished;
 
     /// <summary>True between play_request and the terminal beacon.</summary>
-    public bool IsLive => _phase is not (Phase.Pending or Phase.Finished);
+    public bool IsLive => _phase is not (Phase.Pending or Phase.Away or Phase.Finished);
+
+    public string TitleId => _titleId;
 
     /// <summary>
     /// Runs the action due at <see cref="NextTimeMs"/> and schedules the next one. Returns its
@@ -188,6 +165,12 @@ internal sealed class PlayerSession
     private void PlanStart(long t0, DeviceType deviceType)
     {
         var median = PlayerModel.StartupMedianMs * deviceType.StartupFactor * _pop.StartupFactor * Math.Pow(1 / _quality, 1.5) * _congestion;
+        if (_incidents is not null)
+        {
+            // Scaling the median scales the lognormal draw: the player stream stays aligned.
+            median *= _incidents.StartupFactor(t0);
+        }
+
         var startup = Math.Max(150, _rng.LogNormal(median, PlayerModel.StartupSigma));
         var patience = Math.Min(PlayerModel.MaxPatienceMs, _rng.LogNormal(PlayerModel.PatienceMedianMs, PlayerModel.PatienceSigma));
         var failure = PlayerModel.StartFailureProbability * Math.Pow(1 / _quality, 2) * _congestion * _pop.StartupFactor;
@@ -215,21 +198,58 @@ internal sealed class PlayerSession
         _startOutcomeAt = Math.Max(_startOutcomeAt, t0 + 1);
         _watchMs = (long)Math.Clamp(_rng.LogNormal(PlayerModel.WatchMedianMs, PlayerModel.WatchSigma), PlayerModel.MinWatchMs, PlayerModel.MaxWatchMs);
         _playhead = _rng.Chance(0.25) ? (long)(_rng.NextDouble() * 0.8 * _contentMs) : 0;
+        _plannedEndAt = _startOutcomeAt + (_startOutcome == Action.FirstFrame ? _watchMs : 0);
+        if (_incidents is null)
+        {
+            return;
+        }
+
+        if (_incidents.Dropped(t0))
+        {
+            _dropped = true;
+        }
+        else if (_incidents.StartFailure(t0) is { } code)
+        {
+            _incidentErrorCode = code;
+            _startOutcome = Action.IncidentStartError;
+            _startOutcomeAt = t0 + _incidents.Delay(300, 4_000);
+        }
     }
 
     private PlaybackBeacon? Execute(Action action, long t)
     {
+        if (_incidents is not null)
+        {
+            _stallFactor = _incidents.StallFactor(t);
+            _stallLengthFactor = _incidents.StallLengthFactor(t);
+        }
+
         switch (action)
         {
+            case Action.PlayRequest when _dropped:
+                _phase = Phase.Away;
+                return null;
             case Action.PlayRequest:
                 _phase = Phase.Starting;
                 return Beacon(EventType.PlayRequest, t);
+            case Action.IncidentStartError:
+                _phase = Phase.Away;
+                return Beacon(EventType.Error, t, errorCode: _incidentErrorCode, fatal: true);
+            case Action.Leave:
+                _phase = Phase.Finished;
+                return null;
             case Action.FirstFrame:
                 _phase = Phase.Playing;
                 _accruedAt = t;
                 _nextHeartbeatAt = t + PlayerModel.HeartbeatIntervalMs;
                 _endAt = t + _watchMs;
                 _fatalAt = t + Math.Max(1, (long)_rng.Exponential(60_000 / (PlayerModel.FatalErrorPerMinute / (_quality * _quality))));
+                if (_incidents?.Crash(t) is { } crash)
+                {
+                    _incidentErrorCode = crash;
+                    _fatalAt = Math.Min(_fatalAt, t + _incidents.Delay(2_000, 120_000));
+                }
+
                 DrawNextPlayingEvent(t);
                 return Beacon(EventType.FirstFrame, t, playhead: _playhead, bitrate: Kbps);
             case Action.StartError:
@@ -244,9 +264,15 @@ internal sealed class PlayerSession
                     var bytes = (long)Math.Round(_bytes * (1 + (PlayerModel.BytesJitter * ((2 * _rng.NextDouble()) - 1))));
                     _bytes = 0;
                     _nextHeartbeatAt += PlayerModel.HeartbeatIntervalMs;
-                    return Beacon(EventType.Heartbeat, t, playhead: _playhead, bitrate: Kbps, bytes: bytes, cacheHit: _rng.Chance(_cacheHitProbability));
+                    var hitChance = _incidents?.CacheHitProbability(_cacheHitProbability, t) ?? _cacheHitProbability;
+                    return Beacon(EventType.Heartbeat, t, playhead: _playhead, bitrate: Kbps, bytes: bytes, cacheHit: _rng.Chance(hitChance));
                 }
 
+            case Action.PlayingEvent when _redraw:
+                // An incident changed the stall rate: waits are memoryless, so drawing afresh at the new rate is exact.
+                Accrue(t);
+                DrawNextPlayingEvent(t);
+                return null;
             case Action.PlayingEvent:
                 Accrue(t);
                 return PlayingEvent(t);
@@ -266,6 +292,10 @@ internal sealed class PlayerSession
                 _accruedAt = t;
                 DrawNextPlayingEvent(t);
                 return Beacon(EventType.Resume, t, playhead: _playhead);
+            case Action.FatalError when _incidentErrorCode is not null:
+                Accrue(t);
+                _phase = Phase.Away;
+                return Beacon(EventType.Error, t, playhead: _playhead, errorCode: _incidentErrorCode, fatal: true);
             case Action.FatalError:
                 Accrue(t);
                 _phase = Phase.Finished;
@@ -288,7 +318,7 @@ internal sealed class PlayerSession
         if ((x -= rebuffer) < 0)
         {
             _phase = Phase.Rebuffering;
-            var duration = Math.Clamp(_rng.LogNormal(PlayerModel.RebufferMedianMs / _quality, PlayerModel.RebufferSigma), 100, 60_000);
+            var duration = Math.Clamp(_rng.LogNormal(PlayerModel.RebufferMedianMs / _quality * _stallLengthFactor, PlayerModel.RebufferSigma), 100, 60_000);
             _rebufferEndAt = t + (long)duration;
 
             // The player often steps down after a stall; the target drifts back later.
@@ -350,6 +380,10 @@ internal sealed class PlayerSession
                 return;
             case Phase.Pending:
                 throw new InvalidOperationException("a pending session has no next event but its play_request");
+            case Phase.Away:
+                _next = Action.Leave;
+                NextTimeMs = Math.Max(NextTimeMs + 1, _plannedEndAt);
+                return;
         }
 
         var best = _nextHeartbeatAt;
@@ -411,11 +445,19 @@ internal sealed class PlayerSession
     }
 
     private void DrawNextPlayingEvent(long t)
-        => _nextPlayingEventAt = t + 1 + (long)_rng.Exponential(1 / TotalPlayingRate);
+    {
+        _nextPlayingEventAt = t + 1 + (long)_rng.Exponential(1 / TotalPlayingRate);
+        _redraw = false;
+        if (_incidents?.NextRateChange(t) is { } change && change < _nextPlayingEventAt)
+        {
+            _nextPlayingEventAt = change;
+            _redraw = true;
+        }
+    }
 
     private int Kbps => DimensionCatalog.BitrateLadderKbps[_rung];
 
-    private double RebufferRate => PerMs(PlayerModel.RebufferPerMinute * Math.Pow(1 / _quality, 3) * _congestion * _congestion);
+    private double RebufferRate => PerMs(PlayerModel.RebufferPerMinute * Math.Pow(1 / _quality, 3) * _congestion * _congestion) * _stallFactor;
 
     private double AbrRate => PerMs(_rung == _targetRung ? PlayerModel.AbrSettledPerMinute : PlayerModel.AbrConvergingPerMinute);
 

@@ -1,4 +1,5 @@
 using Analytics.Common;
+using Analytics.Ingest.Simulator.Incidents;
 
 namespace Analytics.Ingest.Simulator;
 
@@ -86,6 +87,12 @@ internal sealed record SimulatorOptions
     /// <summary>How often the runner reports progress (clock time).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Injected incidents and premieres as <see cref="IncidentSpec"/> texts, e.g. "pop-outage:pop=iad-2,at=2m,for=5m".
+    /// Items split at commas by a configuration layer are joined back (see <see cref="IncidentSpec.ParseAll"/>).
+    /// </summary>
+    public IReadOnlyList<string> Incidents { get; init; } = [];
+
     public void Validate()
     {
         if (ConcurrentSessions is not null && EventsPerSecond is not null)
@@ -171,6 +178,21 @@ internal sealed record SimulatorOptions
         if (ProgressInterval <= TimeSpan.Zero)
         {
             throw Invalid(nameof(ProgressInterval), "must be positive", ProgressInterval);
+        }
+
+        _ = ParseIncidents();
+    }
+
+    /// <summary>The parsed <see cref="Incidents"/>; an invalid one is reported as an invalid setting that says what to write.</summary>
+    public IReadOnlyList<IncidentSpec> ParseIncidents()
+    {
+        try
+        {
+            return IncidentSpec.ParseAll(Incidents, TitleCount);
+        }
+        catch (IncidentSpecException ex)
+        {
+            throw Invalid(nameof(Incidents), $"has an invalid entry: {ex.Problem}", ex.Spec);
         }
     }
 

@@ -1,4 +1,5 @@
 using Analytics.Ingest.Events;
+using Analytics.Ingest.Simulator.Incidents;
 
 namespace Analytics.Ingest.Simulator;
 
@@ -7,7 +8,9 @@ namespace Analytics.Ingest.Simulator;
 /// delivery order. Sessions are advanced in event-time order; each beacon then gets its delivery
 /// delay, and delayed ones wait in a queue until every later-generated message is known to be
 /// delivered after them. Independent random streams (per session, for arrivals, for each delivery
-/// knob) keep the valid beacons identical whatever the delivery knobs are.
+/// knob) keep the valid beacons identical whatever the delivery knobs are. Injected incidents
+/// change only the sessions in their slice and time range; a premiere adds extra sessions on its
+/// title that the population controller does not count, so other titles keep their traffic.
 /// Single use and not thread-safe: create one per run.
 /// </summary>
 internal sealed class TrafficGenerator
@@ -20,6 +23,9 @@ internal sealed class TrafficGenerator
 
     private const long ControlIntervalMs = 1_000;
 
+    /// <summary>Premiere extras are numbered from here, apart from regular sessions, so regular sessions keep their ids and streams.</summary>
+    private const long ExtraIndexBase = 1L << 40;
+
     private readonly SimulatorOptions _options;
     private readonly DimensionCatalog _catalog;
     private readonly PriorityQueue<PlayerSession, (long Time, long Seq)> _sessions = new();
@@ -29,13 +35,18 @@ internal sealed class TrafficGenerator
     private readonly long _endMs;
     private readonly long _maxEvents;
     private readonly int _initialConcurrency;
+    private readonly IReadOnlyList<Incident> _incidents;
+    private readonly Incident[] _premieres;
     private readonly double _initialLoad;
     private SimRandom _arrivals;
     private SimRandom _delays;
     private SimRandom _duplicates;
     private SimRandom _malformed;
+    private SimRandom _extras;
     private long _seq;
     private long _nextSessionIndex;
+    private long _nextExtraIndex;
+    private int _queuedExtras;
     private bool _started;
 
     public TrafficGenerator(SimulatorOptions options)
@@ -52,11 +63,17 @@ internal sealed class TrafficGenerator
         _delays = SimRandom.ForStream(options.Seed, 2, 0);
         _duplicates = SimRandom.ForStream(options.Seed, 3, 0);
         _malformed = SimRandom.ForStream(options.Seed, 4, 0);
+        _extras = SimRandom.ForStream(options.Seed, 5, 0);
+        _incidents = options.ParseIncidents().Select(i => i.Resolve(_startMs)).ToList();
+        _premieres = _incidents.Where(i => i.Kind == IncidentKind.Premiere).ToArray();
     }
 
     public DimensionCatalog Catalog => _catalog;
 
     public long StartTimeMs => _startMs;
+
+    /// <summary>The injected incidents pinned to this run's start: the ground truth of a backtest.</summary>
+    public IReadOnlyList<Incident> Incidents => _incidents;
 
     /// <summary>Sessions between play_request and their terminal beacon.</summary>
     public int LiveSessions { get; private set; }
@@ -153,13 +170,18 @@ internal sealed class TrafficGenerator
             var session = _sessions.Dequeue();
             var wasLive = session.IsLive;
             var beacon = session.Step();
-            if (session.IsFinished)
+            if (wasLive && !session.IsLive)
             {
                 LiveSessions--;
             }
-            else
+
+            if (!session.IsFinished)
             {
                 _sessions.Enqueue(session, (session.NextTimeMs, _seq++));
+            }
+            else if (session.Index >= ExtraIndexBase)
+            {
+                _queuedExtras--;
             }
 
             if (beacon is null)
@@ -233,7 +255,7 @@ internal sealed class TrafficGenerator
     /// <summary>Tops the population up to the target: new sessions start spread over the next interval.</summary>
     private void Control(long now)
     {
-        var deficit = TargetConcurrency(now) - _sessions.Count;
+        var deficit = TargetConcurrency(now) - (_sessions.Count - _queuedExtras);
         for (var i = 0; i < deficit; i++)
         {
             Spawn(now + _arrivals.NextLong(0, ControlIntervalMs - 1));
@@ -243,7 +265,28 @@ internal sealed class TrafficGenerator
     private void Spawn(long startMs)
     {
         DiurnalCurve.RegionLoads(startMs, _regionLoads);
-        var session = new PlayerSession(_nextSessionIndex++, _options.Seed, startMs, _catalog, _regionLoads);
+        var session = new PlayerSession(_nextSessionIndex++, _options.Seed, startMs, _catalog, _regionLoads, _incidents);
         _sessions.Enqueue(session, (startMs, _seq++));
+        foreach (var premiere in _premieres)
+        {
+            if (session.TitleId == premiere.Spec.Value && premiere.Strength(startMs) is > 0 and var s)
+            {
+                SpawnExtras(premiere, startMs, (premiere.Spec.Knob("boost") - 1) * s);
+            }
+        }
+    }
+
+    /// <summary>A premiere multiplies arrivals on its title: each regular arrival on it brings this many more on average.</summary>
+    private void SpawnExtras(Incident premiere, long startMs, double mean)
+    {
+        var count = (int)mean + (_extras.Chance(mean - Math.Floor(mean)) ? 1 : 0);
+        var title = int.Parse(premiere.Spec.Value.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture) - 1;
+        for (var i = 0; i < count; i++)
+        {
+            var at = startMs + _extras.NextLong(0, ControlIntervalMs - 1);
+            var extra = new PlayerSession(ExtraIndexBase + _nextExtraIndex++, _options.Seed, at, _catalog, _regionLoads, _incidents, title);
+            _sessions.Enqueue(extra, (at, _seq++));
+            _queuedExtras++;
+        }
     }
 }
