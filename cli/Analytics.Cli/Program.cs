@@ -22,6 +22,7 @@ internal static class Program
             ServeCommand.Create(),
             MigrateCommand.Create(),
             DetectCommand.Create(),
+            IncidentsCommand.Create(),
         };
         root.Options.Add(CommandSupport.ConfigFile);
         root.Options.Add(CommandSupport.Set);
