@@ -16,6 +16,7 @@ internal static class Program
         {
             DemoCommand.Create(),
             RunCommand.Create(),
+            AlertCommand.Create(),
             BrokerCommand.Create(),
             SimulateCommand.Create(),
             QueryCommand.Create(),
@@ -23,6 +24,7 @@ internal static class Program
             MigrateCommand.Create(),
             DetectCommand.Create(),
             IncidentsCommand.Create(),
+            RulesCommand.Create(),
         };
         root.Options.Add(CommandSupport.ConfigFile);
         root.Options.Add(CommandSupport.Set);

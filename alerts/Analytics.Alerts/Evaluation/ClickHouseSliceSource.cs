@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Analytics.Alerts.Metrics;
 using Analytics.Alerts.Slices;
 using Analytics.Processors.ClickHouse;
-using Analytics.Processors.Dimensions;
 using Analytics.Processors.Sinks;
-using Analytics.Processors.Windows;
 
 namespace Analytics.Alerts.Evaluation;
 
@@ -30,17 +29,11 @@ internal sealed class ClickHouseSliceSource : ISliceSource
     /// <summary>Queries run so far (for the evaluation cost figures).</summary>
     public long Queries { get; private set; }
 
-    /// <summary>The smallest cube that has every dimension of <paramref name="by"/>, or null if none has.</summary>
-    public static Cube? CubeFor(IReadOnlyCollection<string> by) => Cube.All
-        .Where(c => by.All(d => c.Dimensions.Any(x => x.ColumnName() == d)))
-        .OrderBy(c => c.Dimensions.Length)
-        .FirstOrDefault();
-
     public static string Sql(string database, SliceQuery query, Slice? within)
     {
         var dims = query.By.Concat(within?.Names ?? []).Distinct().ToList();
-        var cube = CubeFor(dims) ?? throw new ArgumentException($"No cube has every dimension of {string.Join(", ", dims)}.", nameof(query));
-        var view = $"{database}.qoe_{cube.Name}_{WindowSizes.Label(query.WindowMs)}_v";
+        var cube = Cubes.CubeFor(dims, query.WindowMs) ?? throw new ArgumentException($"No cube has every dimension of {string.Join(", ", dims)}.", nameof(query));
+        var view = $"{database}.{cube.Table(query.WindowMs)}_v";
         var where = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"window_start = toDateTime({query.WindowStartMs / 1000}, 'UTC')"));
         foreach (var (name, value) in within?.Dimensions ?? [])
         {

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Analytics.Alerts.Evaluation;
+using Analytics.Alerts.Incidents;
+using Analytics.Alerts.Notifiers;
 using Analytics.Cli.Configuration;
 using Analytics.Cli.Logging;
 using Analytics.Common;
@@ -9,6 +12,7 @@ using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Pipeline;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
+using Durations = Analytics.Cli.Configuration.Durations;
 
 namespace Analytics.Cli.Commands;
 
@@ -115,6 +119,12 @@ internal static class DemoCommand
         var host = ProcessorHost.ForClickHouse(kafka, processorOptions, settings.Sink, store, TimeProvider.System, log);
         var processorTask = host.RunAsync(stop);
 
+        // Alerting as `analytics alert` runs it, over the same store, with a stand-in responder that acknowledges pages.
+        var alertOptions = settings.Alerting with { ConsumerGroup = kafka.GroupId, Lookback = TimeSpan.Zero };
+        using var alerting = new AlertService(alertOptions, AlertCommand.LoadRules(alertOptions), new IncidentOptions(), store, settings.Sink.Database, [new LogNotifier(log)], TimeProvider.System, log);
+        var alertTask = alerting.RunAsync(stop);
+        var responderTask = DemoResponder.RunAsync(alerting, new IncidentStore(store, settings.Sink.Database), DemoResponder.AckAfter, log, stop);
+
         var labels = processorOptions.ResolveWindows().Labels;
         var view = new LiveView(broker.Bootstrap, kafka.Topic, endpoint.Url.ToString());
         var started = TimeProvider.System.GetTimestamp();
@@ -142,7 +152,10 @@ internal static class DemoCommand
                 }
             }
 
-            return new DemoSnapshot(TimeProvider.System.GetElapsedTime(started), simulated, status, perSecond, windows, logs.RecentProblems);
+            return new DemoSnapshot(TimeProvider.System.GetElapsedTime(started), simulated, status, perSecond, windows, logs.RecentProblems)
+            {
+                Alerting = alerting.Status,
+            };
         }
 
         bool Running() => !stop.IsCancellationRequested && !processorTask.IsCompleted;
@@ -175,6 +188,8 @@ internal static class DemoCommand
         try
         {
             await processorTask;
+            await alertTask;
+            await responderTask;
         }
         catch (PipelineFailedException ex)
         {

@@ -1,3 +1,4 @@
+using Analytics.Alerts.Evaluation;
 using Analytics.Common;
 using Analytics.Ingest.Kafka;
 using Analytics.Ingest.Simulator;
@@ -49,6 +50,7 @@ internal sealed class AnalyticsSettings
         ["ClickHouse:Endpoint"] = typeof(ClickHouseQueryEndpointOptions),
         ["Simulator"] = typeof(SimulatorOptions),
         ["Broker"] = typeof(BrokerHostOptions),
+        ["Alerting"] = typeof(AlertOptions),
     };
 
     /// <summary>Environment variables with our prefix that are not settings (read by the scripts and native loaders).</summary>
@@ -74,7 +76,10 @@ internal sealed class AnalyticsSettings
         Endpoint = OptionsBinder.Bind(configuration, "ClickHouse:Endpoint", new ClickHouseQueryEndpointOptions { DefaultDatabase = Sink.Database });
         Simulator = OptionsBinder.Bind(configuration, "Simulator", new SimulatorOptions());
         Broker = OptionsBinder.Bind(configuration, "Broker", new BrokerHostOptions());
+        Alerting = OptionsBinder.Bind(configuration, "Alerting", new AlertOptions());
     }
+
+    public AlertOptions Alerting { get; }
 
     /// <summary>Where the embedded store lives unless told otherwise: $ANALYTICS_HOME/clickhouse (the ./analytics script sets ANALYTICS_HOME to the repository's .data).</summary>
     public static string DefaultDataDirectory => Path.Combine(Environment.GetEnvironmentVariable("ANALYTICS_HOME") ?? ".data", "clickhouse");

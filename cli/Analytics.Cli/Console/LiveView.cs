@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Analytics.Alerts.Evaluation;
+using Analytics.Alerts.Incidents;
+using Analytics.Cli.Commands;
 using Analytics.Ingest.Simulator;
 using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Pipeline;
@@ -77,7 +80,11 @@ internal sealed record DemoSnapshot(
     PipelineStatus Pipeline,
     double ConsumedPerSecond,
     IReadOnlyList<TopLine> Windows,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>The alert evaluator, when the demo runs one.</summary>
+    public AlertStatus? Alerting { get; init; }
+}
 
 /// <summary>Renders the demo's state: a Spectre.Console live view on a terminal, a plain line otherwise.</summary>
 internal sealed class LiveView
@@ -136,6 +143,11 @@ internal sealed class LiveView
         }
 
         var rows = new List<IRenderable> { grid, table };
+        if (s.Alerting is { } alerting)
+        {
+            rows.Add(IncidentTable(alerting));
+        }
+
         if (p.Failure is not null)
         {
             rows.Add(new Markup($"[red]Processor failed:[/] {Escape(p.Failure)}"));
@@ -153,7 +165,44 @@ internal sealed class LiveView
 
     public static string Plain(DemoSnapshot s)
         => $"[{s.Elapsed:hh\\:mm\\:ss}] {s.ConsumedPerSecond:N0} events/s | {StatusLine.Format(s.Pipeline)}"
-            + string.Concat(s.Windows.Select(w => $"\n  last {w}"));
+            + string.Concat(s.Windows.Select(w => $"\n  last {w}"))
+            + (s.Alerting is { } a ? $"\n  {AlertCommand.Describe(a)}" + string.Concat(a.Incidents.Select(i => $"\n  {IncidentLine(i)}")) : "");
+
+    /// <summary>One incident in a line: id, severity, status, since, title.</summary>
+    public static string IncidentLine(Incident i)
+    {
+        var since = DateTimeOffset.FromUnixTimeMilliseconds(i.OpenedAtMs).UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture);
+        var line = $"{i.Id} {i.Severity} {i.Status.ToString().ToLowerInvariant(),-12} {since} {i.Title}";
+        return line.Length > 78 ? line[..77] + "…" : line;
+    }
+
+    private static Table IncidentTable(AlertStatus a)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title(Escape(AlertCommand.Describe(a)));
+        foreach (var h in new[] { "incident", "sev", "status", "since (UTC)", "title" })
+        {
+            table.AddColumn(new TableColumn(h));
+        }
+
+        foreach (var i in a.Incidents)
+        {
+            var colour = i.Status switch
+            {
+                IncidentStatus.Resolved => "green",
+                IncidentStatus.Acknowledged => "yellow",
+                _ => "red",
+            };
+            var since = DateTimeOffset.FromUnixTimeMilliseconds(i.OpenedAtMs).UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture);
+            table.AddRow(new Markup(Escape(i.Id)), new Markup(Escape(i.Severity.ToString())), new Markup($"[{colour}]{Escape(i.Status.ToString().ToLowerInvariant())}[/]"), new Markup(since), new Markup(Escape(i.Title)));
+        }
+
+        if (a.Incidents.Count == 0)
+        {
+            table.AddRow(new Markup("[grey]no incidents[/]"), new Markup(""), new Markup(""), new Markup(""), new Markup(""));
+        }
+
+        return table;
+    }
 
     private static string Escape(string text) => Markup.Escape(text);
 }

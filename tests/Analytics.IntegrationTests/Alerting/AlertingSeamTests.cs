@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Analytics.Alerts.Evaluation;
+using Analytics.Alerts.Metrics;
 using Analytics.Alerts.Slices;
 using Analytics.IntegrationTests.Fixtures;
 using Analytics.IntegrationTests.Pipeline;
@@ -61,7 +62,7 @@ public sealed class AlertingSeamTests : IClassFixture<MockKafkaFixture>
     {
         var (db, _, _) = await RunOnceAsync();
         var by = byText.Split(',', StringSplitOptions.RemoveEmptyEntries);
-        var cube = ClickHouseSliceSource.CubeFor(by)!;
+        var cube = Cubes.CubeFor(by, 60_000)!;
         var view = $"{db}.qoe_{cube.Name}_1m_v";
         var busiest = await Db.QueryScalarAsync<long>($"SELECT toUnixTimestamp(window_start) * 1000 FROM {view} GROUP BY window_start ORDER BY sum(attempts) DESC, window_start LIMIT 1");
         var source = new ClickHouseSliceSource(Db, db);

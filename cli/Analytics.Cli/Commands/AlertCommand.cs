@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using Analytics.Alerts.Evaluation;
+using Analytics.Alerts.Incidents;
+using Analytics.Alerts.Notifiers;
+using Analytics.Alerts.Rules;
+using Microsoft.Extensions.Logging;
+
+namespace Analytics.Cli.Commands;
+
+/// <summary>
+/// <c>analytics alert</c>: the alert evaluator as its own process, one per consumer group. It reads
+/// what the processors wrote (progress and the views), so it is independent of how many processor
+/// instances run and of their rebalances; a crash of either does not stop the other.
+/// </summary>
+internal static class AlertCommand
+{
+    public static Command Create()
+    {
+        var group = new Option<string?>("--group") { Description = "The processors' consumer group (default analytics-processor)" };
+        var rules = new Option<string[]>("--rules") { Description = "Rule files or folders (default alerts/rules)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("alert", "Judge each window once it is final on every partition: rules → incidents → notifications") { group, rules };
+        command.SetAction((parse, ct) => CommandSupport.Guard(async () =>
+        {
+            var settings = CommandSupport.Settings(parse, ("Alerting:ConsumerGroup", parse.GetValue(group)));
+            var options = settings.Alerting with { Rules = parse.GetValue(rules) is { Length: > 0 } r ? r : settings.Alerting.Rules };
+            using var logging = CommandSupport.ConsoleLogging();
+            var log = logging.CreateLogger("alerting");
+            using var shutdown = new Shutdown(m => log.LogInformation("{Message}", m));
+            var stop = shutdown.Link(ct);
+            var ruleSet = LoadRules(options);
+            await using var store = await ClickHouseStore.OpenAsync(settings, readOnly: false, log, stop);
+            await ClickHouseStore.MigrateAsync(store, settings.Sink.Database, m => log.LogInformation("{Progress}", m), stop);
+            using var service = new AlertService(options, ruleSet, new IncidentOptions(), store, settings.Sink.Database, [new LogNotifier(log)], TimeProvider.System, log);
+            using var reporter = new Timer(_ => log.LogInformation("{Status}", Describe(service.Status)), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+            await service.RunAsync(stop);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Loads the rule files, expanding folders to their *.yaml files.</summary>
+    public static RuleSet LoadRules(AlertOptions options) => RuleSet.Load(options.Validate().Rules.SelectMany<string, string>(path => Directory.Exists(path)
+        ? Directory.EnumerateFiles(path, "*.yaml").Order(StringComparer.Ordinal)
+        : [path]));
+
+    /// <summary>One line for logs: what was judged, what is waited for, what is open.</summary>
+    public static string Describe(AlertStatus s)
+    {
+        var last = s.LastWindowStartMs is { } l ? DateTimeOffset.FromUnixTimeMilliseconds(l).UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture) : "none";
+        var open = s.Incidents.Count(i => i.Status != IncidentStatus.Resolved);
+        return string.Create(CultureInfo.InvariantCulture, $"alerting: {s.WindowsJudged} windows judged (last {last}), {s.Series} series, {open} open incidents{(s.Waiting is { } w ? "; " + w : "")}");
+    }
+}
