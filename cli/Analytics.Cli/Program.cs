@@ -25,6 +25,7 @@ internal static class Program
             DetectCommand.Create(),
             IncidentsCommand.Create(),
             RulesCommand.Create(),
+            BacktestCommand.Create(),
         };
         root.Options.Add(CommandSupport.ConfigFile);
         root.Options.Add(CommandSupport.Set);

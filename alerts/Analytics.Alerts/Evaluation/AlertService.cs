@@ -98,6 +98,9 @@ internal sealed class AlertService : IDisposable
             last is { } l ? $"resuming after the window of {Format(l)}" : "no checkpoint, starting at the group's final boundary minus the lookback");
     }
 
+    /// <summary>Judges no window before this event time (backtests skip the simulator's warm-up).</summary>
+    public void StartAt(long startMs) => _schedule.StartAt(startMs);
+
     /// <summary>Judges windows as they become final until cancelled.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
@@ -135,9 +138,11 @@ internal sealed class AlertService : IDisposable
         {
             _waiting = $"waiting for group {_options.ConsumerGroup} to record progress";
         }
-        else if (!progress.Complete)
+        else if (!progress.Complete || progress.FinalThroughMs <= 0)
         {
-            _waiting = $"waiting for partitions {string.Join(", ", progress.Silent.Take(8))} to record progress";
+            _waiting = progress.Silent.Count > 0
+                ? $"waiting for partitions {string.Join(", ", progress.Silent.Take(8))} to record progress"
+                : "waiting for the first final window";
         }
         else
         {

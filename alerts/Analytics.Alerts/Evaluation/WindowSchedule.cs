@@ -25,7 +25,8 @@ internal sealed class WindowSchedule
         {
             if (!_next.TryGetValue(size, out var next))
             {
-                next = Floor(finalThroughMs - lookbackMs, size);
+                // Fixed at the first boundary seen: recomputing it each poll would chase the boundary for ever.
+                _next[size] = next = Floor(finalThroughMs - lookbackMs, size);
             }
 
             for (var start = next; start + size <= finalThroughMs; start += size)
@@ -35,6 +36,15 @@ internal sealed class WindowSchedule
         }
 
         return [.. due.OrderBy(d => d.Item2 + d.Item1).ThenBy(d => d.Item1)];
+    }
+
+    /// <summary>Judges from this event time on (a backtest skips the simulator's warm-up), unless already further.</summary>
+    public void StartAt(long startMs)
+    {
+        foreach (var size in _sizes)
+        {
+            _next[size] = Math.Max(_next.GetValueOrDefault(size, long.MinValue), Floor(startMs, size));
+        }
     }
 
     /// <summary>Records a window as judged.</summary>
