@@ -14,6 +14,7 @@ COPY cli/Analytics.Cli/Analytics.Cli.csproj cli/Analytics.Cli/
 RUN dotnet restore cli/Analytics.Cli/Analytics.Cli.csproj
 COPY common/Analytics.Common/ common/Analytics.Common/
 COPY alerts/Analytics.Alerts/ alerts/Analytics.Alerts/
+COPY alerts/rules/ alerts/rules/
 COPY ingest/Analytics.Ingest/ ingest/Analytics.Ingest/
 COPY processors/Analytics.Processors/ processors/Analytics.Processors/
 COPY cli/Analytics.Cli/ cli/Analytics.Cli/

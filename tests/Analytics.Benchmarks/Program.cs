@@ -27,6 +27,8 @@ internal static class Program
                     Per-point cost and state size of every anomaly detector, one series and many.
           fuzz-decoder [--inputs 1000000] [--seed 42]
                     Scanner-first decoder against the general decoder.
+          alert-cost [--series 100000] [--windows 20]
+                    CPU of the rule engine to judge one window of that many live series (memory source).
           micro     [BenchmarkDotNet arguments, e.g. --filter '*Decoder*' or --list flat]
                     Micro-benchmarks (short jobs).
 
@@ -84,6 +86,15 @@ internal static class Program
                     return 0;
                 case "fuzz-decoder":
                     return DecoderFuzzCommand.Run(rest);
+                case "alert-cost":
+                    var reader = new ArgReader("benchmarks:alert-cost", rest);
+                    var (series, windows) = (reader.Int("series", 100_000), reader.Int("windows", 20));
+                    reader.RejectUnknown();
+                    var costReport = Alerting.AlertCostRunner.Run(series, windows, command);
+                    Console.WriteLine(costReport);
+                    Directory.CreateDirectory(ArtifactPaths.DefaultDirectory());
+                    await File.WriteAllTextAsync(Path.Combine(ArtifactPaths.DefaultDirectory(), "alert-cost.md"), costReport, cancel.Token);
+                    return 0;
                 case "micro":
                     return MicroBenchmarks.Run(rest);
                 default:

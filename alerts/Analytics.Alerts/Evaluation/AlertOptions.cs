@@ -22,6 +22,9 @@ internal sealed record AlertOptions
     /// <summary>With no checkpoint, start this far before the group's final boundary, not at the beginning of the data.</summary>
     public TimeSpan Lookback { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>After a longer stop, windows older than this are not judged late: it starts again at the lookback.</summary>
+    public TimeSpan MaxCatchUp { get; init; } = TimeSpan.FromHours(6);
+
     /// <summary>Save the evaluator's checkpoint after this many windows (and on stop).</summary>
     public int CheckpointEvery { get; init; } = 1;
 
@@ -51,6 +54,11 @@ internal sealed record AlertOptions
         if (Lookback < TimeSpan.Zero)
         {
             throw new OptionsValidationException(Component, nameof(Lookback), "must be zero or more", Lookback);
+        }
+
+        if (MaxCatchUp < Lookback)
+        {
+            throw new OptionsValidationException(Component, nameof(MaxCatchUp), "must be at least the lookback", MaxCatchUp);
         }
 
         OptionRules.AtLeast(Component, nameof(CheckpointEvery), CheckpointEvery, 1);

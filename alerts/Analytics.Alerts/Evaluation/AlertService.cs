@@ -38,6 +38,7 @@ internal sealed class AlertService : IDisposable
     private long? _final;
     private string? _waiting = "starting";
     private TimeSpan? _lastEvaluation;
+    private TimeSpan _maxFinalToNotified;
     private long _actionsSince;
     private int _sinceCheckpoint;
 
@@ -76,7 +77,10 @@ internal sealed class AlertService : IDisposable
         _rules.SeriesCount,
         Interlocked.Read(ref _opened),
         [.. _incidents.Incidents.OrderBy(i => i.Severity).ThenBy(i => i.Id, StringComparer.Ordinal)],
-        _lastEvaluation);
+        _lastEvaluation)
+    {
+        MaxFinalToNotified = _maxFinalToNotified,
+    };
 
     /// <summary>Restores the evaluator and the incidents from their tables: a restart loses nothing.</summary>
     public async Task StartAsync(CancellationToken ct)
@@ -148,11 +152,21 @@ internal sealed class AlertService : IDisposable
         {
             _waiting = null;
             _final = progress.FinalThroughMs;
+            _source.FinalThroughMs = progress.FinalThroughMs;
             var sawFinal = _time.GetTimestamp();
-            foreach (var (size, start) in _schedule.Due(progress.FinalThroughMs, (long)_options.Lookback.TotalMilliseconds))
+            var due = _schedule.Due(progress.FinalThroughMs, (long)_options.Lookback.TotalMilliseconds, (long)_options.MaxCatchUp.TotalMilliseconds);
+
+            // The latency figure is for windows judged as they become final, not for a backlog.
+            var catchingUp = due.Count > _schedule.Sizes.Count;
+            foreach (var (size, start) in due)
             {
                 await JudgeAsync(size, start, ct);
-                _metrics.FinalToNotified.Record(_time.GetElapsedTime(sawFinal).TotalSeconds);
+                var latency = _time.GetElapsedTime(sawFinal);
+                _metrics.FinalToNotified.Record(latency.TotalSeconds);
+                if (latency > _maxFinalToNotified && !catchingUp)
+                {
+                    _maxFinalToNotified = latency;
+                }
                 judged++;
             }
         }
@@ -177,6 +191,7 @@ internal sealed class AlertService : IDisposable
         var changes = await _incidents.ProcessWindowAsync(start, size, signals, new WindowContext(_source), ct);
         await PublishAsync(changes, ct);
         _schedule.Judged(size, start);
+        _source.Forget(start - (8 * 86_400_000L));
         _lastWindow = start;
         Interlocked.Increment(ref _windows);
         _metrics.Windows.Add(1);

@@ -14,4 +14,7 @@ internal sealed record AlertStatus(
     TimeSpan? LastEvaluation)
 {
     public static AlertStatus Starting { get; } = new(0, null, null, "starting", 0, 0, [], null);
+
+    /// <summary>The longest time from seeing windows final to their incidents stored and notified, so far.</summary>
+    public TimeSpan MaxFinalToNotified { get; init; }
 }

@@ -9,6 +9,7 @@ internal sealed class WindowSchedule
 {
     private readonly long[] _sizes;
     private readonly Dictionary<long, long> _next = [];
+    private long _notBefore = long.MinValue;
 
     public WindowSchedule(IEnumerable<long> sizesMs) => _sizes = [.. sizesMs.Distinct().Order()];
 
@@ -17,16 +18,25 @@ internal sealed class WindowSchedule
     /// <summary>The next window start to judge, per size; empty until the first boundary is seen.</summary>
     public IReadOnlyDictionary<long, long> Next => _next;
 
-    /// <summary>Windows due for a final boundary, in the order to judge them. Starting from nothing, it starts <paramref name="lookbackMs"/> before the boundary.</summary>
-    public IReadOnlyList<(long SizeMs, long StartMs)> Due(long finalThroughMs, long lookbackMs)
+    /// <summary>
+    /// Windows due for a final boundary, in the order to judge them. Starting from nothing, or from
+    /// further back than <paramref name="maxCatchUpMs"/> (alerting was down for long), it starts
+    /// <paramref name="lookbackMs"/> before the boundary.
+    /// </summary>
+    public IReadOnlyList<(long SizeMs, long StartMs)> Due(long finalThroughMs, long lookbackMs, long maxCatchUpMs = long.MaxValue / 4)
     {
         var due = new List<(long, long)>();
         foreach (var size in _sizes)
         {
-            if (!_next.TryGetValue(size, out var next))
+            if (!_next.TryGetValue(size, out var next) || next < finalThroughMs - maxCatchUpMs)
             {
                 // Fixed at the first boundary seen: recomputing it each poll would chase the boundary for ever.
-                _next[size] = next = Floor(finalThroughMs - lookbackMs, size);
+                _next[size] = next = _notBefore == long.MinValue ? Floor(finalThroughMs - lookbackMs, size) : Floor(_notBefore + size - 1, size);
+            }
+
+            if (next < _notBefore)
+            {
+                _next[size] = next = Floor(_notBefore + size - 1, size);
             }
 
             for (var start = next; start + size <= finalThroughMs; start += size)
@@ -38,14 +48,8 @@ internal sealed class WindowSchedule
         return [.. due.OrderBy(d => d.Item2 + d.Item1).ThenBy(d => d.Item1)];
     }
 
-    /// <summary>Judges from this event time on (a backtest skips the simulator's warm-up), unless already further.</summary>
-    public void StartAt(long startMs)
-    {
-        foreach (var size in _sizes)
-        {
-            _next[size] = Math.Max(_next.GetValueOrDefault(size, long.MinValue), Floor(startMs, size));
-        }
-    }
+    /// <summary>Starts at this event time (instead of the lookback), and judges no window before it whatever was restored: a backtest or demo skips the simulator's warm-up.</summary>
+    public void StartAt(long startMs) => _notBefore = startMs;
 
     /// <summary>Records a window as judged.</summary>
     public void Judged(long sizeMs, long startMs) => _next[sizeMs] = Math.Max(_next.GetValueOrDefault(sizeMs, long.MinValue), startMs + sizeMs);

@@ -1,6 +1,7 @@
 using Analytics.Alerts.Incidents.Localization;
 using Analytics.Alerts.Rules;
 using Analytics.Alerts.Slices;
+using Analytics.Common;
 
 namespace Analytics.Alerts.Incidents;
 

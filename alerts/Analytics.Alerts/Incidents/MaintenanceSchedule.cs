@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Common;
 
 namespace Analytics.Alerts.Incidents;
 
@@ -41,9 +42,14 @@ internal sealed record MaintenanceSchedule(IReadOnlySet<DayOfWeek> Days, TimeSpa
             throw new SilenceFormatException(text, "needs a start time HH:MM and a duration after the days");
         }
 
-        var duration = Durations.Parse(rest[1]);
+        var duration = ParseDuration(rest[1]);
         return new MaintenanceSchedule(days, start, duration);
     }
+
+    /// <summary>A positive duration as operators type it (2h, 90m); a silence error otherwise.</summary>
+    public static TimeSpan ParseDuration(string text) => Durations.TryParse(text, out TimeSpan d) && d > TimeSpan.Zero
+        ? d
+        : throw new SilenceFormatException(text, $"is not a positive duration (e.g. {Durations.Examples})");
 
     public override string ToString()
     {

@@ -70,7 +70,7 @@ internal sealed class BacktestRunner
 
         var alertClock = Stopwatch.StartNew();
         var recorder = new RecordingNotifier();
-        var alertOptions = new AlertOptions { ConsumerGroup = group, Evaluator = scenario.Name, Lookback = scenario.Duration + TimeSpan.FromHours(1) };
+        var alertOptions = new AlertOptions { ConsumerGroup = group, Evaluator = scenario.Name, Lookback = scenario.Duration + TimeSpan.FromHours(1), MaxCatchUp = scenario.Duration + TimeSpan.FromHours(1) };
         using var alerting = new AlertService(alertOptions, _rules, new IncidentOptions(), _store, database, [recorder], TimeProvider.System, _log);
         await alerting.StartAsync(ct);
 

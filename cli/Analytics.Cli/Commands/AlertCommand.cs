@@ -39,16 +39,26 @@ internal static class AlertCommand
         return command;
     }
 
-    /// <summary>Loads the rule files, expanding folders to their *.yaml files.</summary>
-    public static RuleSet LoadRules(AlertOptions options) => RuleSet.Load(options.Validate().Rules.SelectMany<string, string>(path => Directory.Exists(path)
-        ? Directory.EnumerateFiles(path, "*.yaml").Order(StringComparer.Ordinal)
-        : [path]));
+    /// <summary>
+    /// Loads the rule files, expanding folders to their *.yaml files. A relative path that is not
+    /// below the working directory is looked up beside the command, where the default pack is copied.
+    /// </summary>
+    public static RuleSet LoadRules(AlertOptions options) => RuleSet.Load(options.Validate().Rules
+        .Select(Locate)
+        .SelectMany<string, string>(path => Directory.Exists(path) ? Directory.EnumerateFiles(path, "*.yaml").Order(StringComparer.Ordinal) : [path]));
+
+    /// <summary>The path as given, or beside the command when that is where it exists.</summary>
+    public static string Locate(string path)
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, path);
+        return Path.Exists(path) || Path.IsPathRooted(path) || !Path.Exists(beside) ? path : beside;
+    }
 
     /// <summary>One line for logs: what was judged, what is waited for, what is open.</summary>
     public static string Describe(AlertStatus s)
     {
         var last = s.LastWindowStartMs is { } l ? DateTimeOffset.FromUnixTimeMilliseconds(l).UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture) : "none";
         var open = s.Incidents.Count(i => i.Status != IncidentStatus.Resolved);
-        return string.Create(CultureInfo.InvariantCulture, $"alerting: {s.WindowsJudged} windows judged (last {last}), {s.Series} series, {open} open incidents{(s.Waiting is { } w ? "; " + w : "")}");
+        return string.Create(CultureInfo.InvariantCulture, $"alerting: {s.WindowsJudged} windows judged (last {last}, {s.MaxFinalToNotified.TotalSeconds:0.0} s max after final), {s.Series} series, {open} open incidents{(s.Waiting is { } w ? "; " + w : "")}");
     }
 }

@@ -12,7 +12,6 @@ using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Pipeline;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
-using Durations = Analytics.Cli.Configuration.Durations;
 
 namespace Analytics.Cli.Commands;
 
@@ -120,8 +119,11 @@ internal static class DemoCommand
         var processorTask = host.RunAsync(stop);
 
         // Alerting as `analytics alert` runs it, over the same store, with a stand-in responder that acknowledges pages.
-        var alertOptions = settings.Alerting with { ConsumerGroup = kafka.GroupId, Lookback = TimeSpan.Zero };
+        var alertOptions = settings.Alerting with { ConsumerGroup = kafka.GroupId, Lookback = TimeSpan.Zero, MaxCatchUp = TimeSpan.FromMinutes(10) };
         using var alerting = new AlertService(alertOptions, AlertCommand.LoadRules(alertOptions), new IncidentOptions(), store, settings.Sink.Database, [new LogNotifier(log)], TimeProvider.System, log);
+        // The simulator starts its whole population in the first seconds: a burst of attempts, then a lull. Judging
+        // starts after it, or absence rules would learn the burst as normal and page for the lull.
+        alerting.StartAt(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)(simulatorOptions.RampUp + TimeSpan.FromMinutes(1)).TotalMilliseconds);
         var alertTask = alerting.RunAsync(stop);
         var responderTask = DemoResponder.RunAsync(alerting, new IncidentStore(store, settings.Sink.Database), DemoResponder.AckAfter, log, stop);
 

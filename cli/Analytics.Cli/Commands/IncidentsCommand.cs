@@ -105,7 +105,7 @@ internal static class IncidentsCommand
         {
             var matchers = Silence.ParseMatchers(parse.GetValue(match) ?? []);
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            var ends = now + (long)Analytics.Alerts.Incidents.Durations.Parse(parse.GetValue(duration)!).TotalMilliseconds;
+            var ends = now + (long)MaintenanceSchedule.ParseDuration(parse.GetValue(duration)!).TotalMilliseconds;
             var recurring = parse.GetValue(schedule) is { } s ? MaintenanceSchedule.Parse(s) : null;
             var silence = new Silence(Silence.IdFor(matchers, now, ends, recurring?.ToString()), matchers, now, ends)
             {

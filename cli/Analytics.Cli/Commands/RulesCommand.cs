@@ -43,7 +43,7 @@ internal static class RulesCommand
         }
 
         var errors = problems.Count(p => p.IsError);
-        stdout.WriteLine($"{set.RulesWritten} rules in {paths.Count} files: {errors} errors, {problems.Count - errors} warnings");
+        stdout.WriteLine($"{set.RulesWritten} rules in {Files(paths.Count)}: {errors} errors, {problems.Count - errors} warnings");
         return Task.FromResult(errors > 0 ? 1 : 0);
     }
 
@@ -88,9 +88,11 @@ internal static class RulesCommand
         }
 
         var errors = broken > 0 ? $", {broken} files with errors" : "";
-        stdout.WriteLine($"{passed + failed} tests in {paths.Count} files: {passed} passed, {failed} failed{errors}");
+        stdout.WriteLine($"{passed + failed} tests in {Files(paths.Count)}: {passed} passed, {failed} failed{errors}");
         return failed + broken > 0 ? 1 : 0;
     }
+
+    private static string Files(int n) => n == 1 ? "1 file" : $"{n} files";
 
     private static Task<int> Guarded(ParseResult parse, Func<TextWriter, TextWriter, Task<int>> body)
     {
@@ -107,6 +109,7 @@ internal static class RulesCommand
             return [.. files];
         }
 
+        folder = AlertCommand.Locate(folder);
         var found = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal).ToList() : [];
         if (found.Count == 0)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Analytics.Common;
 using Analytics.Ingest.Simulator;
 using Analytics.Ingest.Simulator.Incidents;
 using Microsoft.Extensions.Logging;
@@ -70,7 +71,7 @@ internal static class SimulateCommand
             {
                 log.LogInformation(
                     "Injecting {Kind} on {Slice} from +{At} for {For}: watch {Metric}.",
-                    spec.Info.Name, string.Join(",", spec.Slice.Select(d => $"{d.Key}={d.Value}")), IncidentDurations.Format(spec.AtMs), IncidentDurations.Format(spec.ForMs), spec.Metric);
+                    spec.Info.Name, string.Join(",", spec.Slice.Select(d => $"{d.Key}={d.Value}")), Durations.Format(spec.AtMs), Durations.Format(spec.ForMs), spec.Metric);
             }
             var progress = new Progress<SimulationProgress>(p =>
             {

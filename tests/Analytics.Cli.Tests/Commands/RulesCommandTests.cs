@@ -18,7 +18,7 @@ public sealed class RulesCommandTests : IDisposable
         var run = await Invoke("rules", "check", Path.Combine(Rules, "qoe.yaml"));
 
         Assert.Equal(0, run.Code);
-        Assert.Matches(@"^\d+ rules in 1 files: 0 errors, 0 warnings\n$", run.Output);
+        Assert.Matches(@"^\d+ rules in 1 file: 0 errors, 0 warnings\n$", run.Output);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class RulesCommandTests : IDisposable
         Assert.Equal(1, run.Code);
         Assert.Contains($"{file}:6:17: error: unknown metric \"vsf_rat\"; did you mean", Flat(run.Output), StringComparison.Ordinal);
         Assert.Contains($"{file}:9:19: error: severity \"P7\"", Flat(run.Output), StringComparison.Ordinal);
-        Assert.Contains("1 rules in 1 files: 3 errors, 0 warnings", run.Output, StringComparison.Ordinal);
+        Assert.Contains("1 rules in 1 file: 3 errors, 0 warnings", run.Output, StringComparison.Ordinal);
         Assert.All(run.Output.Split('\n').Where(l => !l.Contains(_dir, StringComparison.Ordinal)), l => Assert.True(l.Length <= 80, l));
     }
 
@@ -55,7 +55,7 @@ public sealed class RulesCommandTests : IDisposable
 
         Assert.Equal(0, run.Code);
         Assert.Contains("warning: rules A", run.Output, StringComparison.Ordinal);
-        Assert.Contains("2 rules in 1 files: 0 errors, 1 warnings", run.Output, StringComparison.Ordinal);
+        Assert.Contains("2 rules in 1 file: 0 errors, 1 warnings", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class RulesCommandTests : IDisposable
         Assert.Equal(1, run.Code);
         Assert.Contains("FAIL  expects a page that does not come", run.Output, StringComparison.Ordinal);
         Assert.Contains("missing PopStartFailures cdn=oca,pop=iad-2 firing", Flat(run.Output), StringComparison.Ordinal);
-        Assert.Contains("1 tests in 1 files: 0 passed, 1 failed", run.Output, StringComparison.Ordinal);
+        Assert.Contains("1 tests in 1 file: 0 passed, 1 failed", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,12 +105,13 @@ public sealed class RulesCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_files_or_a_rules_folder_it_says_what_to_do()
+    public async Task Without_files_it_checks_the_default_pack_that_travels_with_the_command()
     {
+        // The test runs in its bin folder: alerts/rules is found beside the command, where the build copies it.
         var run = await Invoke("rules", "check");
 
-        Assert.Equal(2, run.Code);
-        Assert.Contains("run from the repository root or name the files", run.Error, StringComparison.Ordinal);
+        Assert.Equal(0, run.Code);
+        Assert.Contains("rules in 1 file: 0 errors", Flat(run.Output), StringComparison.Ordinal);
     }
 
     /// <summary>The output with wrapped lines joined again.</summary>

@@ -1,4 +1,4 @@
-using Analytics.Cli.Configuration;
+using Analytics.Common;
 using FsCheck;
 using FsCheck.Fluent;
 

@@ -48,7 +48,7 @@ public sealed class IncidentSpecTests
     [InlineData("pop-outage:pop=xyz-9,at=1m,for=1m", "pop \"xyz-9\" is not in the simulator's catalog; valid values include iad-1, iad-2")]
     [InlineData("isp-congestion:isp=Acme,at=1m,for=1m", "isp \"Acme\" is not in the simulator's catalog; valid values include Comcast")]
     [InlineData("title-encoding:title_id=t999999,at=1m,for=1m", "valid values are t000001 (most watched) to t001000")]
-    [InlineData("pop-outage:pop=iad-2,at=soon,for=1m", "at \"soon\" is not a duration; write it like 30s, 2m or 1h30m")]
+    [InlineData("pop-outage:pop=iad-2,at=soon,for=1m", "at \"soon\" is not a duration; write it like 500ms, 10s, 2m or 4m30s")]
     [InlineData("pop-outage:pop=iad-2,for=1m", "needs at=…")]
     [InlineData("pop-outage:pop=iad-2,at=1m,for=0", "for must be positive")]
     [InlineData("pop-outage:pop=iad-2,at=1m,for=1m,ramp=2m", "ramp (2m) must not be longer than for (1m)")]

@@ -1,5 +1,6 @@
 using Analytics.Alerts.Detectors;
 using Analytics.Alerts.Metrics;
+using Analytics.Common;
 using YamlDotNet.RepresentationModel;
 
 namespace Analytics.Alerts.Rules.Parsing;
@@ -213,7 +214,7 @@ internal sealed class ConditionParser(YamlContext yaml)
             return windows;
         }
 
-        if (Durations.TryParse(text, out var ms) && ms % windowMs == 0 && ms / windowMs <= 10_000)
+        if (Durations.TryParseMs(text, out var ms) && ms > 0 && ms % windowMs == 0 && ms / windowMs <= 10_000)
         {
             return (int)(ms / windowMs);
         }

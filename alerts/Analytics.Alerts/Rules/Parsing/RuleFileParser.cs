@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Analytics.Alerts.Metrics;
 using Analytics.Alerts.Rules.Templates;
 using Analytics.Alerts.Slices;
+using Analytics.Common;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -90,7 +91,7 @@ internal static partial class RuleFileParser
         {
             yaml.Error(node, "a group has a window: 10s or 1m, the table its rules read");
         }
-        else if (yaml.Text(w, "window") is { } text && !(Durations.TryParse(text, out windowMs) && windowMs is Cubes.TenSecondsMs or Cubes.OneMinuteMs))
+        else if (yaml.Text(w, "window") is { } text && !(Durations.TryParseMs(text, out windowMs) && windowMs is Cubes.TenSecondsMs or Cubes.OneMinuteMs))
         {
             yaml.Error(w, $"window \"{text}\" has no tables; use 10s or 1m");
             windowMs = 0;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Analytics.Alerts.Rules.Parsing;
 using Analytics.Alerts.Slices;
+using Analytics.Common;
 using YamlDotNet.RepresentationModel;
 
 namespace Analytics.Alerts.Rules.Testing;
@@ -46,7 +47,7 @@ internal sealed record RuleTestFile(string File, IReadOnlyList<string> RuleFiles
         var ruleFiles = (yaml.Sequence(e["rule_files"], "rule_files") ?? []).Select(n => yaml.Text(n, "a rule file")).OfType<string>()
             .Select(f => Path.GetRelativePath(Environment.CurrentDirectory, Path.GetFullPath(Path.Combine(dir, f)))).ToList();
         long windowMs = 0;
-        if (yaml.Text(e["window"], "window") is { } w && !Durations.TryParse(w, out windowMs))
+        if (yaml.Text(e["window"], "window") is { } w && !Durations.TryParseMs(w, out windowMs))
         {
             yaml.Error(e["window"], $"window \"{w}\" is not a duration such as 1m");
         }
@@ -100,7 +101,7 @@ internal sealed record RuleTestFile(string File, IReadOnlyList<string> RuleFiles
         if (e.TryGetValue("offset", out var o) && yaml.Text(o, "offset") is { } text)
         {
             var negative = text.StartsWith('-');
-            if (!Durations.TryParse(negative ? text[1..] : text, out offsetMs))
+            if (!Durations.TryParseMs(negative ? text[1..] : text, out offsetMs))
             {
                 yaml.Error(o, $"offset \"{text}\" is not a duration such as -7d (where the series' first value is, from start)");
             }

@@ -1,4 +1,5 @@
 using Analytics.Alerts.Rules.Evaluation;
+using Analytics.Common;
 
 namespace Analytics.Alerts.Rules.Testing;
 
@@ -56,7 +57,7 @@ internal static class RuleTestRunner
 
         if (!rules.WindowSizesMs.Contains(file.WindowMs))
         {
-            differences.Add($"no rule group has window {Parsing.Durations.Format(file.WindowMs)}");
+            differences.Add($"no rule group has window {Durations.Format(file.WindowMs)}");
         }
 
         var evaluator = new RuleEvaluator(rules);

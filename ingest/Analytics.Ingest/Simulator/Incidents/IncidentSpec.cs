@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Common;
 
 namespace Analytics.Ingest.Simulator.Incidents;
 
@@ -100,7 +101,7 @@ internal sealed record IncidentSpec
 
         if (ramp > length)
         {
-            throw Error(spec, $"ramp ({IncidentDurations.Format(ramp)}) must not be longer than for ({IncidentDurations.Format(length)})");
+            throw Error(spec, $"ramp ({Durations.Format(ramp)}) must not be longer than for ({Durations.Format(length)})");
         }
 
         var knobs = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -154,12 +155,12 @@ internal sealed record IncidentSpec
     {
         if (!pairs.TryGetValue(key, out var text))
         {
-            return required ? throw Error(spec, $"needs {key}=…, an offset such as {IncidentDurations.Examples}") : 0;
+            return required ? throw Error(spec, $"needs {key}=…, an offset such as {Durations.Examples}") : 0;
         }
 
-        return IncidentDurations.TryParse(text, out var ms) && ms >= 0
+        return Durations.TryParseMs(text, out var ms) && ms >= 0
             ? ms
-            : throw Error(spec, $"{key} \"{text}\" is not a duration; write it like {IncidentDurations.Examples}");
+            : throw Error(spec, $"{key} \"{text}\" is not a duration; write it like {Durations.Examples}");
     }
 
     private static double Number(string spec, IncidentKnob knob, string text)
