@@ -50,7 +50,7 @@ internal static class BacktestCommand
                 results.Add(await runner.RunAsync(scenario, users, parse.GetValue(seed) ?? 42, at, ct));
             }
 
-            var report = BacktestReport.Markdown(results, "./analytics backtest " + string.Join(' ', parse.Tokens.Select(t => t.Value)), parse.GetValue(concurrency) ?? 15000, parse.GetValue(normal) ?? 2000);
+            var report = BacktestReport.Markdown(results, string.Join(' ', ["./analytics", .. parse.Tokens.Select(t => t.Value)]), parse.GetValue(concurrency) ?? 15000, parse.GetValue(normal) ?? 2000);
             Console.WriteLine(report);
             var path = parse.GetValue(output) ?? Path.Combine(".artifacts", "backtest", "backtest.md");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
