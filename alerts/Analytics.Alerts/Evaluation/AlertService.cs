@@ -105,6 +105,9 @@ internal sealed class AlertService : IDisposable
     /// <summary>Judges no window before this event time (backtests skip the simulator's warm-up).</summary>
     public void StartAt(long startMs) => _schedule.StartAt(startMs);
 
+    /// <summary>Judges no window ending after this event time (a backtest's data ends there).</summary>
+    public void StopAt(long endMs) => _schedule.StopAt(endMs);
+
     /// <summary>Judges windows as they become final until cancelled.</summary>
     public async Task RunAsync(CancellationToken ct)
     {

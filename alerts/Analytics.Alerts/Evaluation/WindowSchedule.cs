@@ -10,6 +10,7 @@ internal sealed class WindowSchedule
     private readonly long[] _sizes;
     private readonly Dictionary<long, long> _next = [];
     private long _notBefore = long.MinValue;
+    private long _until = long.MaxValue;
 
     public WindowSchedule(IEnumerable<long> sizesMs) => _sizes = [.. sizesMs.Distinct().Order()];
 
@@ -39,7 +40,7 @@ internal sealed class WindowSchedule
                 _next[size] = next = Floor(_notBefore + size - 1, size);
             }
 
-            for (var start = next; start + size <= finalThroughMs; start += size)
+            for (var start = next; start + size <= Math.Min(finalThroughMs, _until); start += size)
             {
                 due.Add((size, start));
             }
@@ -50,6 +51,9 @@ internal sealed class WindowSchedule
 
     /// <summary>Starts at this event time (instead of the lookback), and judges no window before it whatever was restored: a backtest or demo skips the simulator's warm-up.</summary>
     public void StartAt(long startMs) => _notBefore = startMs;
+
+    /// <summary>Judges no window ending after this: a backtest's data ends there, and empty windows after it are not an outage.</summary>
+    public void StopAt(long endMs) => _until = endMs;
 
     /// <summary>Records a window as judged.</summary>
     public void Judged(long sizeMs, long startMs) => _next[sizeMs] = Math.Max(_next.GetValueOrDefault(sizeMs, long.MinValue), startMs + sizeMs);

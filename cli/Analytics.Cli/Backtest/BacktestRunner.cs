@@ -76,6 +76,7 @@ internal sealed class BacktestRunner
 
         // The simulator starts every session at once: its first minutes are a burst, then a lull, not traffic to learn from.
         alerting.StartAt(startMs + (long)Warmup.TotalMilliseconds);
+        alerting.StopAt(startMs + (long)scenario.Duration.TotalMilliseconds);
         _progress($"{scenario.Name}: judging every final window …");
         await alerting.StepAsync(ct);
         alertClock.Stop();

@@ -53,4 +53,14 @@ public sealed class WindowScheduleTests
         var late = restored.Due(T0 + (600 * Minute), lookbackMs: 2 * Minute, maxCatchUpMs: 60 * Minute);
         Assert.Equal([(Minute, T0 + (598 * Minute)), (Minute, T0 + (599 * Minute))], late);
     }
+
+    [Fact]
+    public void Nothing_after_the_stop_is_due()
+    {
+        var schedule = new WindowSchedule([Minute]);
+        schedule.StartAt(T0);
+        schedule.StopAt(T0 + (2 * Minute));
+
+        Assert.Equal([(Minute, T0), (Minute, T0 + Minute)], schedule.Due(T0 + (10 * Minute), lookbackMs: 0));
+    }
 }
