@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using Analytics.Processors.ClickHouse;
+using Analytics.Processors.Windows;
 
 namespace Analytics.Alerts.Evaluation;
 
@@ -31,7 +31,7 @@ internal sealed class AlertCheckpointStore
         var row = new Row(
             _evaluator,
             _lastId,
-            now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture),
+            EventTime.Format(now.ToUnixTimeMilliseconds()),
             checkpoint.EvaluatedThrough,
             Convert.ToBase64String(checkpoint.State));
         await _connection.InsertJsonRowsAsync(_table, [row], ct: ct);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Analytics.Alerts.Rules;
 using Analytics.Processors.ClickHouse;
+using Analytics.Processors.Windows;
 
 namespace Analytics.Alerts.Incidents;
 
@@ -284,7 +285,7 @@ internal sealed class IncidentStore
     {
         if (ms is { } value)
         {
-            w.WriteString(name, DateTimeOffset.FromUnixTimeMilliseconds(value).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture));
+            w.WriteString(name, EventTime.Format(value));
         }
         else
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Pipeline;
+using Analytics.Processors.Windows;
 
 namespace Analytics.Processors.Progress;
 
@@ -114,8 +115,7 @@ internal sealed class ProgressStore
     }
 
     // Before the first sweep a boundary is long.MinValue: stored as the epoch.
-    private static string Format(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(Math.Max(0, ms)).UtcDateTime
-        .ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+    private static string Format(long ms) => EventTime.Format(Math.Max(0, ms));
 
     private sealed record Row(
         [property: JsonPropertyName("consumer_group")] string ConsumerGroup,
