@@ -105,16 +105,11 @@ internal sealed class CheckpointStore
         }
 
         return new StoredCheckpoint(
-            (ulong)ParseInt64(first.GetProperty("checkpoint_id")),
-            ParseInt64(first.GetProperty("next_offset")),
-            ParseInt64(first.GetProperty("watermark")),
+            (ulong)first.GetProperty("checkpoint_id").GetInt64Quoted(),
+            first.GetProperty("next_offset").GetInt64Quoted(),
+            first.GetProperty("watermark").GetInt64Quoted(),
             data.ToArray());
     }
-
-    // Older ClickHouse servers quote 64-bit integers in JSON output; chDB 26.7 does not.
-    private static long ParseInt64(JsonElement e) => e.ValueKind == JsonValueKind.String
-        ? long.Parse(e.GetString()!, CultureInfo.InvariantCulture)
-        : e.GetInt64();
 
     /// <summary>DateTime64(3) columns take 'YYYY-MM-DD hh:mm:ss.fff' in UTC (a fractional number is refused).</summary>
     private static void WriteTime(Utf8JsonWriter w, ReadOnlySpan<byte> name, long ms)

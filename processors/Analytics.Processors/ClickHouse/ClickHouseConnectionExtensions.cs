@@ -50,6 +50,11 @@ internal static class ClickHouseConnectionExtensions
         return T.Parse(UnescapeTabSeparated(end < 0 ? line : line[..end]), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A 64-bit integer of a JSON row: older ClickHouse servers quote them, chDB 26.7 does not.</summary>
+    public static long GetInt64Quoted(this JsonElement e) => e.ValueKind == JsonValueKind.String
+        ? long.Parse(e.GetString()!, CultureInfo.InvariantCulture)
+        : e.GetInt64();
+
     /// <summary>Inserts rows serialized as JSONEachRow (one JSON object per row).</summary>
     public static Task InsertJsonRowsAsync<T>(
         this IClickHouseConnection connection, string table, IEnumerable<T> rows, JsonSerializerOptions? options = null, CancellationToken ct = default)

@@ -105,14 +105,9 @@ internal sealed class ProgressStore
             silent);
     }
 
-    private static int Int(JsonElement row, string name) => (int)Long(row, name);
+    private static int Int(JsonElement row, string name) => (int)row.GetProperty(name).GetInt64Quoted();
 
-    // Older ClickHouse servers quote 64-bit integers in JSON output.
-    private static long Long(JsonElement row, string name)
-    {
-        var e = row.GetProperty(name);
-        return e.ValueKind == JsonValueKind.String ? long.Parse(e.GetString()!, CultureInfo.InvariantCulture) : e.GetInt64();
-    }
+    private static long Long(JsonElement row, string name) => row.GetProperty(name).GetInt64Quoted();
 
     // Before the first sweep a boundary is long.MinValue: stored as the epoch.
     private static string Format(long ms) => EventTime.Format(Math.Max(0, ms));
