@@ -4,8 +4,6 @@ using Analytics.Alerts.Incidents;
 using Analytics.Alerts.Notifiers;
 using Analytics.Alerts.Rules;
 using Analytics.Alerts.Slices;
-using Analytics.Ingest.DeadLetters;
-using Analytics.Ingest.Kafka;
 using Analytics.Ingest.Simulator;
 using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Pipeline;
@@ -56,16 +54,12 @@ internal sealed class BacktestRunner
         options.Validate();
         var processor = new ProcessorOptions { Workers = 2 };
         var group = "backtest";
-        using var cluster = new MockKafkaCluster(brokerCount: 1);
-        var kafka = new KafkaOptions { BootstrapServers = cluster.Bootstrap, GroupId = group };
-        cluster.CreateTopic(kafka.DeadLetterTopic, 1);
-        using var deadLetters = new DeadLetterProducer(kafka, "backtest");
 
         var pipelineClock = Stopwatch.StartNew();
         var baseline = options with { Seed = seed + 1, StartTimeMs = startMs - Week, Incidents = [] };
-        await ReplayAsync(baseline, "backtest/last-week", database, processor, deadLetters, group, $"{scenario.Name} (last week)", ct);
+        await ReplayAsync(new TrafficGenerator(baseline), "backtest/last-week", database, processor, group, $"{scenario.Name} (last week)", ct);
         var generator = new TrafficGenerator(options);
-        var beacons = await ReplayAsync(generator, "backtest/scenario", database, processor, deadLetters, group, scenario.Name, ct);
+        var beacons = await ReplayAsync(generator, "backtest/scenario", database, processor, group, scenario.Name, ct);
         pipelineClock.Stop();
 
         var alertClock = Stopwatch.StartNew();
@@ -128,16 +122,11 @@ internal sealed class BacktestRunner
             hit.Incident.Title);
     }
 
-    private Task<long> ReplayAsync(SimulatorOptions options, string source, string database, ProcessorOptions processor, DeadLetterProducer deadLetters, string group, string what, CancellationToken ct)
-        => ReplayAsync(new TrafficGenerator(options), source, database, processor, deadLetters, group, what, ct);
-
-    private async Task<long> ReplayAsync(TrafficGenerator generator, string source, string database, ProcessorOptions processor, DeadLetterProducer deadLetters, string group, string what, CancellationToken ct)
+    private Task<long> ReplayAsync(TrafficGenerator generator, string source, string database, ProcessorOptions processor, string group, string what, CancellationToken ct)
     {
         const int Partitions = 12;
-        var output = new ClickHouseOutput(_store, new SinkOptions { Database = database }, TimeProvider.System, _log);
-        var replay = new ReplayPipeline(processor, output, source, Partitions, TimeProvider.System);
         var messages = generator.Messages().Select(m => new ReplayMessage(ReplayPipeline.PartitionOf(m.Key, Partitions), m.Key, m.Value, m.DeliveryTimeMs));
         var progress = new Progress<long>(n => _progress($"{what}: {n:N0} beacons replayed"));
-        return await replay.RunAsync(messages, deadLetters, group, progress, ct);
+        return ReplayPipeline.IntoClickHouseAsync(messages, processor, _store, database, source, Partitions, group, progress, _log, ct);
     }
 }

@@ -2,14 +2,11 @@ using Analytics.Alerts.Evaluation;
 using Analytics.Alerts.Incidents;
 using Analytics.Alerts.Notifiers;
 using Analytics.Alerts.Rules;
-using Analytics.Ingest.DeadLetters;
-using Analytics.Ingest.Kafka;
 using Analytics.Ingest.Simulator;
 using Analytics.IntegrationTests.Fixtures;
 using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Pipeline;
 using Analytics.Processors.Pipeline.Replay;
-using Analytics.Processors.Sinks;
 using Analytics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -106,16 +103,10 @@ public sealed class AlertServiceTests
     private async Task ReplayAsync(SimulatorOptions simulation, string db)
     {
         const int Partitions = 4;
-        using var cluster = new MockKafkaCluster(brokerCount: 1);
-        var kafka = new KafkaOptions { BootstrapServers = cluster.Bootstrap, GroupId = "alerting-test" };
-        cluster.CreateTopic(kafka.DeadLetterTopic, 1);
-        using var deadLetters = new DeadLetterProducer(kafka, "test");
-        var processor = new ProcessorOptions { Workers = 2 };
-        var output = new ClickHouseOutput(Db, new SinkOptions { Database = db }, TimeProvider.System, NullLogger.Instance);
         var messages = TrafficGenerator.Generate(simulation)
             .Select(m => new ReplayMessage(ReplayPipeline.PartitionOf(m.Key, Partitions), m.Key, m.Value, m.DeliveryTimeMs));
-        var count = await new ReplayPipeline(processor, output, "test/replay", Partitions, TimeProvider.System)
-            .RunAsync(messages, deadLetters, kafka.GroupId, null, CancellationToken.None);
+        var count = await ReplayPipeline.IntoClickHouseAsync(
+            messages, new ProcessorOptions { Workers = 2 }, Db, db, "test/replay", Partitions, "alerting-test", null, NullLogger.Instance, CancellationToken.None);
         Assert.True(count > 100_000, $"only {count} beacons");
     }
 }

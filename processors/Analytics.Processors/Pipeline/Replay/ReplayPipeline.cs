@@ -1,6 +1,10 @@
 using Analytics.Ingest.DeadLetters;
 using Analytics.Ingest.Events;
+using Analytics.Ingest.Kafka;
+using Analytics.Processors.ClickHouse;
+using Analytics.Processors.Sinks;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 
 namespace Analytics.Processors.Pipeline.Replay;
 
@@ -33,6 +37,30 @@ internal sealed class ReplayPipeline
 
     /// <summary>Partition of a key, as the simulator's producer partitions (stable hash of the key).</summary>
     public static int PartitionOf(byte[] key, int partitions) => (int)(StableHash.Hash64(key) % (ulong)partitions);
+
+    /// <summary>
+    /// Replays into a ClickHouse database, as the backtest and the tests do. Dead letters go to an
+    /// embedded one-broker Kafka that lives as long as the replay.
+    /// </summary>
+    public static async Task<long> IntoClickHouseAsync(
+        IEnumerable<ReplayMessage> messages,
+        ProcessorOptions options,
+        IClickHouseConnection clickHouse,
+        string database,
+        string source,
+        int partitions,
+        string consumerGroup,
+        IProgress<long>? progress,
+        ILogger log,
+        CancellationToken ct)
+    {
+        using var cluster = new MockKafkaCluster(brokerCount: 1);
+        var kafka = new KafkaOptions { BootstrapServers = cluster.Bootstrap, GroupId = consumerGroup };
+        cluster.CreateTopic(kafka.DeadLetterTopic, 1);
+        using var deadLetters = new DeadLetterProducer(kafka, "replay");
+        var output = new ClickHouseOutput(clickHouse, new SinkOptions { Database = database }, TimeProvider.System, log);
+        return await new ReplayPipeline(options, output, source, partitions, TimeProvider.System).RunAsync(messages, deadLetters, consumerGroup, progress, ct);
+    }
 
     /// <summary>Runs every message through, finishes the input and flushes; returns the messages replayed.</summary>
     public async Task<long> RunAsync(IEnumerable<ReplayMessage> messages, DeadLetterProducer deadLetters, string consumerGroup, IProgress<long>? progress, CancellationToken ct)
