@@ -206,12 +206,21 @@ internal sealed class AlertService : IDisposable
         }
     }
 
-    /// <summary>Stores the changes first (so a crash replays the window and finds them), then notifies.</summary>
+    /// <summary>
+    /// Hands the changes to the notifiers (which record what they owe), then stores them. A crash in between
+    /// leaves the incident store as it was, so the window is judged again and yields the same changes, which
+    /// the notifiers recognise by their ids.
+    /// </summary>
     private async Task PublishAsync(IReadOnlyList<IncidentChange> changes, CancellationToken ct)
     {
         if (changes.Count == 0)
         {
             return;
+        }
+
+        foreach (var notifier in _notifiers)
+        {
+            await notifier.NotifyAsync(changes, ct);
         }
 
         await _store.SaveAsync(changes, ct);
@@ -221,14 +230,6 @@ internal sealed class AlertService : IDisposable
             if (change.Kind == IncidentChangeKind.Opened)
             {
                 Interlocked.Increment(ref _opened);
-            }
-        }
-
-        foreach (var notification in IncidentNotification.From(changes))
-        {
-            foreach (var notifier in _notifiers)
-            {
-                await notifier.NotifyAsync(notification, ct);
             }
         }
     }

@@ -1,7 +1,13 @@
+using Analytics.Alerts.Incidents;
+
 namespace Analytics.Alerts.Notifiers;
 
-/// <summary>A receiver of incident notifications (log, PagerDuty, Slack, …). Delivery failures are the receiver's to report.</summary>
+/// <summary>
+/// Hears of every incident change the alert service makes, before the changes are stored (so a crash in
+/// between judges the window again and hands over the same changes): the delivery dispatcher, the action
+/// runner, the log. Each decides which changes concern it (<see cref="IncidentChange.Notify"/> for pages).
+/// </summary>
 internal interface INotifier
 {
-    Task NotifyAsync(IncidentNotification notification, CancellationToken ct);
+    Task NotifyAsync(IReadOnlyList<IncidentChange> changes, CancellationToken ct);
 }

@@ -13,7 +13,17 @@ internal sealed partial class LogNotifier : INotifier
         _log = log;
     }
 
-    public Task NotifyAsync(IncidentNotification notification, CancellationToken ct)
+    public Task NotifyAsync(IReadOnlyList<IncidentChange> changes, CancellationToken ct)
+    {
+        foreach (var notification in IncidentNotification.From(changes))
+        {
+            Write(notification);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Write(IncidentNotification notification)
     {
         if (notification.Change.IsPage)
         {
@@ -23,8 +33,6 @@ internal sealed partial class LogNotifier : INotifier
         {
             Notice(_log, notification.Incident.Id, notification.Change.Kind, notification.Text);
         }
-
-        return Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {IncidentId} {Kind}: {Text}")]

@@ -1,3 +1,5 @@
+using Analytics.Alerts.Incidents;
+
 namespace Analytics.Alerts.Notifiers;
 
 /// <summary>Keeps every notification it receives, in order: for tests and dry runs.</summary>
@@ -17,11 +19,11 @@ internal sealed class RecordingNotifier : INotifier
         }
     }
 
-    public Task NotifyAsync(IncidentNotification notification, CancellationToken ct)
+    public Task NotifyAsync(IReadOnlyList<IncidentChange> changes, CancellationToken ct)
     {
         lock (_gate)
         {
-            _received.Add(notification);
+            _received.AddRange(IncidentNotification.From(changes));
         }
 
         return Task.CompletedTask;
