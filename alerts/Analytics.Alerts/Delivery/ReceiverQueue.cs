@@ -181,7 +181,7 @@ internal sealed partial class ReceiverQueue : IAsyncDisposable
                     {
                         var giveUp = ex.IsTransient && _time.GetUtcNow().ToUnixTimeMilliseconds() - entry.QueuedAtMs >= (long)_options.GiveUpAfter.TotalMilliseconds;
                         var status = !ex.IsTransient ? DeliveryStatus.Rejected : giveUp ? DeliveryStatus.Expired : DeliveryStatus.Retrying;
-                        await RecordAsync(notification, attempt, status, ex, started, token);
+                        await RecordAsync(notification, attempt, status, ex, started);
                         LastError = ex.Reason;
                         if (giveUp)
                         {
@@ -196,7 +196,7 @@ internal sealed partial class ReceiverQueue : IAsyncDisposable
                         throw;
                     }
 
-                    await RecordAsync(notification, attempt, DeliveryStatus.Delivered, null, started, token);
+                    await RecordAsync(notification, attempt, DeliveryStatus.Delivered, null, started);
                     if (attempt > entry.Attempts + 1)
                     {
                         Recovered(_logger, _receiver.Name, notification.Incident.Id, attempt);
@@ -228,7 +228,8 @@ internal sealed partial class ReceiverQueue : IAsyncDisposable
         }
     }
 
-    private async Task RecordAsync(Notification n, int attempt, DeliveryStatus status, DeliveryFailedException? error, long started, CancellationToken ct)
+    // Not cancellable: an attempt that happened is recorded even while stopping.
+    private async Task RecordAsync(Notification n, int attempt, DeliveryStatus status, DeliveryFailedException? error, long started)
     {
         var elapsed = _time.GetElapsedTime(started);
         _metrics.Attempts.Add(1, _tag, new("outcome", status.ToString().ToLowerInvariant()));
@@ -238,9 +239,9 @@ internal sealed partial class ReceiverQueue : IAsyncDisposable
             error?.StatusCode is { } code ? (int)code : 0, error?.Reason ?? "", (int)Math.Min(int.MaxValue, elapsed.TotalMilliseconds), _time.GetUtcNow().ToUnixTimeMilliseconds(), "");
         try
         {
-            await _log.RecordAsync([row], ct);
+            await _log.RecordAsync([row], CancellationToken.None);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             // The attempt happened either way; losing its row must not stop delivery.
             LogWriteFailed(_logger, _receiver.Name, ex.Message);

@@ -153,7 +153,7 @@ internal sealed class IncidentManager
         }
 
         _changes.Clear();
-        Emit(IncidentChangeKind.Acknowledged, incident with { Status = IncidentStatus.Acknowledged, AcknowledgedAtMs = Now, AcknowledgedBy = by }, notify: false, null, $"acknowledged by {by}", by);
+        Emit(IncidentChangeKind.Acknowledged, incident with { Status = IncidentStatus.Acknowledged, AcknowledgedAtMs = Now, AcknowledgedBy = by }, notify: true, null, $"acknowledged by {by}", by);
         return [.. _changes];
     }
 

@@ -19,22 +19,25 @@ internal sealed class ConfigReader
         Context = context;
         Node = node;
         Key = key;
-        _entries = context.Map(node, key, allowed) ?? [];
+        _entries = context.Map(node, key.Length == 0 ? "the file" : key, allowed) ?? [];
     }
 
     public YamlContext Context { get; }
 
     public YamlNode Node { get; }
 
-    /// <summary>The full key of this mapping.</summary>
+    /// <summary>The full key of this mapping; empty for the file's top level.</summary>
     public string Key { get; }
+
+    /// <summary>The full key of one of this mapping's entries.</summary>
+    public string Full(string key) => Key.Length == 0 ? key : $"{Key}.{key}";
 
     public bool Has(string key) => _entries.ContainsKey(key);
 
     public YamlNode? Get(string key) => _entries.GetValueOrDefault(key);
 
     public void Error(string key, string message)
-        => Context.Error(_entries.TryGetValue(key, out var node) ? node : Node, $"{Key}.{key}: {message}");
+        => Context.Error(_entries.TryGetValue(key, out var node) ? node : Node, $"{Full(key)}: {message}");
 
     public string? Text(string key, bool required = false)
     {
@@ -42,13 +45,13 @@ internal sealed class ConfigReader
         {
             if (required)
             {
-                Context.Error(Node, $"{Key}: \"{key}\" is required");
+                Context.Error(Node, Key.Length == 0 ? $"\"{key}\" is required" : $"{Key}: \"{key}\" is required");
             }
 
             return null;
         }
 
-        return Context.Text(node, $"{Key}.{key}");
+        return Context.Text(node, Full(key));
     }
 
     public bool? Bool(string key)
@@ -63,7 +66,7 @@ internal sealed class ConfigReader
             return b;
         }
 
-        Context.Error(node, $"{Key}.{key} must be true or false");
+        Context.Error(node, $"{Full(key)} must be true or false");
         return null;
     }
 
@@ -74,10 +77,10 @@ internal sealed class ConfigReader
             return null;
         }
 
-        var value = Context.Number(node, $"{Key}.{key}");
+        var value = Context.Number(node, Full(key));
         if (value is { } x && (x < min || x > max))
         {
-            Context.Error(node, $"{Key}.{key} must be between {YamlContext.Show(min)} and {YamlContext.Show(max)}");
+            Context.Error(node, $"{Full(key)} must be between {YamlContext.Show(min)} and {YamlContext.Show(max)}");
             return null;
         }
 
@@ -125,7 +128,7 @@ internal sealed class ConfigReader
     {
         if (_entries.TryGetValue(name, out var literal))
         {
-            Context.Error(literal, $"{Key}.{name}: do not write the secret in the file; use {name}_env (an environment variable) or {name}_file (a file that holds it)");
+            Context.Error(literal, $"{Full(name)}: do not write the secret in the file; use {name}_env (an environment variable) or {name}_file (a file that holds it)");
             return null;
         }
 
@@ -147,7 +150,7 @@ internal sealed class ConfigReader
             return null;
         }
 
-        return env is not null ? new SecretRef($"{Key}.{name}_env", env, null) : new SecretRef($"{Key}.{name}_file", null, file);
+        return env is not null ? new SecretRef(Full(name + "_env"), env, null) : new SecretRef(Full(name + "_file"), null, file);
     }
 
     /// <summary>The allowed keys for a secret named <paramref name="name"/> (its <c>_env</c> and <c>_file</c> forms, and the plain name to refuse it clearly).</summary>

@@ -56,7 +56,7 @@ internal static class OnCallFile
             return (null, [new RuleProblem(file, 1, 1, "the on-call file is empty; it needs route: and receivers:", IsError: true)]);
         }
 
-        var root = new ConfigReader(context, stream.Documents[0].RootNode, "(file)", Keys);
+        var root = new ConfigReader(context, stream.Documents[0].RootNode, "", Keys);
         var receivers = ParseReceivers(context, root);
         Route? route = null;
         if (root.Get("route") is { } routeNode)

@@ -1,23 +1,16 @@
 using Analytics.Alerts.Incidents;
 using Analytics.Processors.ClickHouse;
-using Analytics.Processors.Sinks;
 using static Analytics.Alerts.Tests.Incidents.IncidentFixtures;
 
 namespace Analytics.Alerts.Tests.Incidents;
 
-/// <summary>The incident tables on embedded chDB (one storage path per process: this class is the only chDB user here).</summary>
+/// <summary>The incident tables on embedded chDB.</summary>
 public sealed class IncidentStoreTests : IAsyncLifetime
 {
     private const string Database = "incident_store_tests";
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"analytics-incident-tests-{Environment.ProcessId}");
     private ChDbConnection _db = null!;
 
-    public async Task InitializeAsync()
-    {
-        _db = await ChDbConnection.OpenAsync(new ChDbOptions { Path = _path });
-        await _db.ExecuteAsync($"DROP DATABASE IF EXISTS {Database}");
-        await new SchemaMigrator(_db).MigrateAsync(Database, QoeTables.Migrations);
-    }
+    public async Task InitializeAsync() => _db = await TestStore.OpenAsync(Database);
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 

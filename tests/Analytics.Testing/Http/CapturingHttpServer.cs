@@ -13,6 +13,12 @@ namespace Analytics.Testing.Http;
 /// <summary>One request a <see cref="CapturingHttpServer"/> received.</summary>
 internal sealed record CapturedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, byte[] Body)
 {
+    /// <summary>The status it was answered with (-1: the connection was dropped).</summary>
+    public int Status { get; init; }
+
+    /// <summary>Answered with a 2xx: the sender's request succeeded.</summary>
+    public bool Answered => Status is >= 200 and < 300;
+
     public string Text => System.Text.Encoding.UTF8.GetString(Body);
 
     public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
@@ -99,7 +105,7 @@ internal sealed class CapturingHttpServer : IAsyncDisposable
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             body.ToArray());
         var response = Respond(request);
-        _requests.Enqueue(request);
+        _requests.Enqueue(request with { Status = response.Status });
         _arrived.Release();
         if (response.Status < 0)
         {
