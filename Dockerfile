@@ -15,6 +15,7 @@ RUN dotnet restore cli/Analytics.Cli/Analytics.Cli.csproj
 COPY common/Analytics.Common/ common/Analytics.Common/
 COPY alerts/Analytics.Alerts/ alerts/Analytics.Alerts/
 COPY alerts/rules/ alerts/rules/
+COPY alerts/oncall.yaml alerts/oncall.example.yaml alerts/
 COPY ingest/Analytics.Ingest/ ingest/Analytics.Ingest/
 COPY processors/Analytics.Processors/ processors/Analytics.Processors/
 COPY cli/Analytics.Cli/ cli/Analytics.Cli/

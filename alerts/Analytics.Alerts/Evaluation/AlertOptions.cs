@@ -10,6 +10,9 @@ internal sealed record AlertOptions
     /// <summary>Rule files or folders (every *.yaml in a folder).</summary>
     public IReadOnlyList<string> Rules { get; init; } = ["alerts/rules"];
 
+    /// <summary>The on-call file: the route tree, the receivers and the action guardrails.</summary>
+    public string OnCall { get; init; } = "alerts/oncall.yaml";
+
     /// <summary>The consumer group whose progress decides when a window is final.</summary>
     public string ConsumerGroup { get; init; } = "analytics-processor";
 
@@ -34,6 +37,11 @@ internal sealed record AlertOptions
         if (Rules.Count == 0)
         {
             throw new OptionsValidationException(Component, nameof(Rules), "must name at least one rule file or folder", "");
+        }
+
+        if (string.IsNullOrWhiteSpace(OnCall))
+        {
+            throw new OptionsValidationException(Component, nameof(OnCall), "must name the on-call file (alerts/oncall.yaml)", OnCall);
         }
 
         if (string.IsNullOrWhiteSpace(ConsumerGroup))

@@ -47,7 +47,7 @@ internal sealed record SecretRef(string Key, string? Env, string? File)
                 : new Secret(value.Trim(), $"env {Env}");
         }
 
-        var path = Environment.ExpandEnvironmentVariables(File ?? "");
+        var path = ExpandPath(File ?? "", environment);
         string text;
         try
         {
@@ -62,4 +62,10 @@ internal sealed record SecretRef(string Key, string? Env, string? File)
             ? throw new OnCall.OnCallConfigException(Key, $"the secret file {path} is empty")
             : new Secret(text.Trim(), $"file {path}");
     }
+
+    /// <summary>Replaces <c>${NAME}</c> in a secret file's path with the environment variable (e.g. <c>${ANALYTICS_HOME}/webhook-secret</c>).</summary>
+    private string ExpandPath(string path, Func<string, string?> environment)
+        => System.Text.RegularExpressions.Regex.Replace(path, @"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", m => environment(m.Groups[1].Value) is { Length: > 0 } value
+            ? value
+            : throw new OnCall.OnCallConfigException(Key, $"the path {path} uses ${{{m.Groups[1].Value}}}, which is not set; export it or write the path in full"));
 }

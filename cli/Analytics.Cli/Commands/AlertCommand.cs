@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Analytics.Alerts.Evaluation;
 using Analytics.Alerts.Incidents;
-using Analytics.Alerts.Notifiers;
+using Analytics.Alerts.OnCall;
 using Analytics.Alerts.Rules;
 using Microsoft.Extensions.Logging;
 
@@ -31,8 +31,10 @@ internal static class AlertCommand
             var ruleSet = LoadRules(options);
             await using var store = await ClickHouseStore.OpenAsync(settings, readOnly: false, log, stop);
             await ClickHouseStore.MigrateAsync(store, settings.Sink.Database, m => log.LogInformation("{Progress}", m), stop);
-            using var service = new AlertService(options, ruleSet, new IncidentOptions(), store, settings.Sink.Database, [new LogNotifier(log)], TimeProvider.System, log);
-            using var reporter = new Timer(_ => log.LogInformation("{Status}", Describe(service.Status)), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+            var onCall = OnCallFile.Load(Locate(options.OnCall));
+            await using var runtime = await OnCallRuntime.StartAsync(onCall, settings.Delivery, store, settings.Sink.Database, TimeProvider.System, log, stop);
+            using var service = new AlertService(options, ruleSet, new IncidentOptions(), store, settings.Sink.Database, runtime.Notifiers, TimeProvider.System, log);
+            using var reporter = new Timer(_ => log.LogInformation("{Status}; {Delivery}", Describe(service.Status), runtime.Describe()), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
             await service.RunAsync(stop);
             return 0;
         }));

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Analytics.Alerts.Evaluation;
 using Analytics.Alerts.Incidents;
-using Analytics.Alerts.Notifiers;
+using Analytics.Alerts.OnCall;
 using Analytics.Cli.Configuration;
 using Analytics.Cli.Logging;
 using Analytics.Common;
@@ -120,7 +120,9 @@ internal static class DemoCommand
 
         // Alerting as `analytics alert` runs it, over the same store, with a stand-in responder that acknowledges pages.
         var alertOptions = settings.Alerting with { ConsumerGroup = kafka.GroupId, Lookback = TimeSpan.Zero, MaxCatchUp = TimeSpan.FromMinutes(10) };
-        using var alerting = new AlertService(alertOptions, AlertCommand.LoadRules(alertOptions), new IncidentOptions(), store, settings.Sink.Database, [new LogNotifier(log)], TimeProvider.System, log);
+        var onCall = OnCallFile.Load(AlertCommand.Locate(alertOptions.OnCall));
+        await using var runtime = await OnCallRuntime.StartAsync(onCall, settings.Delivery, store, settings.Sink.Database, TimeProvider.System, log, stop);
+        using var alerting = new AlertService(alertOptions, AlertCommand.LoadRules(alertOptions), new IncidentOptions(), store, settings.Sink.Database, runtime.Notifiers, TimeProvider.System, log);
         // The simulator starts its whole population in the first seconds: a burst of attempts, then a lull. Judging
         // starts after it, or absence rules would learn the burst as normal and page for the lull.
         alerting.StartAt(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)(simulatorOptions.RampUp + TimeSpan.FromMinutes(1)).TotalMilliseconds);
@@ -157,6 +159,7 @@ internal static class DemoCommand
             return new DemoSnapshot(TimeProvider.System.GetElapsedTime(started), simulated, status, perSecond, windows, logs.RecentProblems)
             {
                 Alerting = alerting.Status,
+                OnCall = runtime.Describe(),
             };
         }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Analytics.Alerts.OnCall;
 using Analytics.Alerts.Rules;
 using Analytics.Alerts.Rules.Testing;
 
@@ -18,8 +19,9 @@ internal static class RulesCommand
     public static Command Create()
     {
         var checkFiles = new Argument<string[]>("FILE") { Description = $"Rule files (default: {DefaultRules}/*.yaml)", Arity = ArgumentArity.ZeroOrMore };
-        var check = new Command("check", "Check alert rule files: every error and warning with its file:line:column") { checkFiles };
-        check.SetAction((parse, ct) => Guarded(parse, (o, e) => Check(parse.GetValue(checkFiles) ?? [], o, e)));
+        var onCall = new Option<string?>("--oncall") { Description = $"The on-call file to check with them (default: {OnCallFile.Default})" };
+        var check = new Command("check", "Check alert rule files and the on-call file: every error and warning with its file:line:column") { checkFiles, onCall };
+        check.SetAction((parse, ct) => Guarded(parse, (o, e) => Check(parse.GetValue(checkFiles) ?? [], o, e, parse.GetValue(onCall))));
 
         var testFiles = new Argument<string[]>("FILE") { Description = $"Rule test files (default: {DefaultTests}/*.yaml)", Arity = ArgumentArity.ZeroOrMore };
         var test = new Command("test", "Run rule test files: fixture series in, expected alerts out") { testFiles };
@@ -28,7 +30,7 @@ internal static class RulesCommand
         return new Command("rules", "Check and test the alert rules (alerts/rules/*.yaml)") { check, test };
     }
 
-    public static Task<int> Check(IReadOnlyList<string> files, TextWriter stdout, TextWriter stderr)
+    public static Task<int> Check(IReadOnlyList<string> files, TextWriter stdout, TextWriter stderr, string? onCall = null)
     {
         var paths = Resolve(files, DefaultRules, stderr);
         if (paths is null)
@@ -44,7 +46,48 @@ internal static class RulesCommand
 
         var errors = problems.Count(p => p.IsError);
         stdout.WriteLine($"{set.RulesWritten} rules in {Files(paths.Count)}: {errors} errors, {problems.Count - errors} warnings");
+        errors += CheckOnCall(onCall, stdout);
         return Task.FromResult(errors > 0 ? 1 : 0);
+    }
+
+    /// <summary>
+    /// Checks the on-call file (the given one, or the default when it exists) and warns about secrets this
+    /// machine cannot read, since the service will refuse to start without them. Returns the error count.
+    /// </summary>
+    private static int CheckOnCall(string? path, TextWriter stdout)
+    {
+        var file = AlertCommand.Locate(path ?? OnCallFile.Default);
+        if (path is null && !File.Exists(file))
+        {
+            return 0;
+        }
+
+        var (config, problems) = OnCallFile.Check(file);
+        var all = problems.ToList();
+        foreach (var receiver in config?.Receivers ?? [])
+        {
+            foreach (var secret in receiver.Settings.Secrets)
+            {
+                try
+                {
+                    secret.Resolve();
+                }
+                catch (OnCallConfigException ex)
+                {
+                    all.Add(new RuleProblem(receiver.Position.File, receiver.Position.Line, receiver.Position.Column, $"{ex.Message} (here; the service will not start without it)", IsError: false));
+                }
+            }
+        }
+
+        foreach (var problem in all)
+        {
+            stdout.Write(Wrap(problem.ToString()));
+        }
+
+        var errors = all.Count(p => p.IsError);
+        var what = config is null ? "on-call file" : $"{config.Receivers.Count} receivers in the on-call file";
+        stdout.WriteLine($"{what} {file}: {errors} errors, {all.Count - errors} warnings");
+        return errors;
     }
 
     public static async Task<int> Test(IReadOnlyList<string> files, TextWriter stdout, TextWriter stderr, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Analytics.Alerts.Delivery;
 using Analytics.Alerts.Evaluation;
 using Analytics.Common;
 using Analytics.Ingest.Kafka;
@@ -51,6 +52,7 @@ internal sealed class AnalyticsSettings
         ["Simulator"] = typeof(SimulatorOptions),
         ["Broker"] = typeof(BrokerHostOptions),
         ["Alerting"] = typeof(AlertOptions),
+        ["Alerting:Delivery"] = typeof(DeliveryOptions),
     };
 
     /// <summary>Environment variables with our prefix that are not settings (read by the scripts and native loaders).</summary>
@@ -76,10 +78,13 @@ internal sealed class AnalyticsSettings
         Endpoint = OptionsBinder.Bind(configuration, "ClickHouse:Endpoint", new ClickHouseQueryEndpointOptions { DefaultDatabase = Sink.Database });
         Simulator = OptionsBinder.Bind(configuration, "Simulator", new SimulatorOptions());
         Broker = OptionsBinder.Bind(configuration, "Broker", new BrokerHostOptions());
-        Alerting = OptionsBinder.Bind(configuration, "Alerting", new AlertOptions());
+        Alerting = OptionsBinder.Bind(configuration, "Alerting", new AlertOptions(), nested);
+        Delivery = OptionsBinder.Bind(configuration, "Alerting:Delivery", new DeliveryOptions()).Validate();
     }
 
     public AlertOptions Alerting { get; }
+
+    public DeliveryOptions Delivery { get; }
 
     /// <summary>Where the embedded store lives unless told otherwise: $ANALYTICS_HOME/clickhouse (the ./analytics script sets ANALYTICS_HOME to the repository's .data).</summary>
     public static string DefaultDataDirectory => Path.Combine(Environment.GetEnvironmentVariable("ANALYTICS_HOME") ?? ".data", "clickhouse");

@@ -84,6 +84,12 @@ internal sealed record DemoSnapshot(
 {
     /// <summary>The alert evaluator, when the demo runs one.</summary>
     public AlertStatus? Alerting { get; init; }
+
+    /// <summary>What each receiver was sent and still owes.</summary>
+    public string? OnCall { get; init; }
+
+    /// <summary>The latest action decisions, one line each (dry runs say what they would have done).</summary>
+    public IReadOnlyList<string> Actions { get; init; } = [];
 }
 
 /// <summary>Renders the demo's state: a Spectre.Console live view on a terminal, a plain line otherwise.</summary>
@@ -148,6 +154,16 @@ internal sealed class LiveView
             rows.Add(IncidentTable(alerting));
         }
 
+        if (s.OnCall is { } onCall)
+        {
+            rows.Add(new Markup($"[bold]On-call[/]  {Escape(onCall)}"));
+        }
+
+        foreach (var action in s.Actions)
+        {
+            rows.Add(new Markup($"[bold]Action[/]   {Escape(action)}"));
+        }
+
         if (p.Failure is not null)
         {
             rows.Add(new Markup($"[red]Processor failed:[/] {Escape(p.Failure)}"));
@@ -166,7 +182,9 @@ internal sealed class LiveView
     public static string Plain(DemoSnapshot s)
         => $"[{s.Elapsed:hh\\:mm\\:ss}] {s.ConsumedPerSecond:N0} events/s | {StatusLine.Format(s.Pipeline)}"
             + string.Concat(s.Windows.Select(w => $"\n  last {w}"))
-            + (s.Alerting is { } a ? $"\n  {AlertCommand.Describe(a)}" + string.Concat(a.Incidents.Select(i => $"\n  {IncidentLine(i)}")) : "");
+            + (s.Alerting is { } a ? $"\n  {AlertCommand.Describe(a)}" + string.Concat(a.Incidents.Select(i => $"\n  {IncidentLine(i)}")) : "")
+            + (s.OnCall is { } o ? $"\n  {o}" : "")
+            + string.Concat(s.Actions.Select(l => $"\n  action: {l}"));
 
     /// <summary>One incident in a line: id, severity, status, since, title.</summary>
     public static string IncidentLine(Incident i)
