@@ -29,6 +29,8 @@ internal static class Program
                     Scanner-first decoder against the general decoder.
           alert-cost [--series 100000] [--windows 20]
                     CPU of the rule engine to judge one window of that many live series (memory source).
+          delivery-latency [--incidents 200]
+                    From an incident handed to delivery to its first webhook request (chDB outbox).
           micro     [BenchmarkDotNet arguments, e.g. --filter '*Decoder*' or --list flat]
                     Micro-benchmarks (short jobs).
 
@@ -94,6 +96,15 @@ internal static class Program
                     Console.WriteLine(costReport);
                     Directory.CreateDirectory(ArtifactPaths.DefaultDirectory());
                     await File.WriteAllTextAsync(Path.Combine(ArtifactPaths.DefaultDirectory(), "alert-cost.md"), costReport, cancel.Token);
+                    return 0;
+                case "delivery-latency":
+                    var latencyArgs = new ArgReader("benchmarks:delivery-latency", rest);
+                    var incidents = latencyArgs.Int("incidents", 200);
+                    latencyArgs.RejectUnknown();
+                    var latencyReport = await Alerting.DeliveryLatencyRunner.RunAsync(incidents, command, cancel.Token);
+                    Console.WriteLine(latencyReport);
+                    Directory.CreateDirectory(ArtifactPaths.DefaultDirectory());
+                    await File.WriteAllTextAsync(Path.Combine(ArtifactPaths.DefaultDirectory(), "delivery-latency.md"), latencyReport, cancel.Token);
                     return 0;
                 case "micro":
                     return MicroBenchmarks.Run(rest);

@@ -16,6 +16,9 @@ internal sealed record CapturedRequest(string Method, string Path, string Query,
     /// <summary>The status it was answered with (-1: the connection was dropped).</summary>
     public int Status { get; init; }
 
+    /// <summary>When it arrived (<see cref="TimeProvider.System"/> timestamp), for latency figures.</summary>
+    public long ReceivedAt { get; init; }
+
     /// <summary>Answered with a 2xx: the sender's request succeeded.</summary>
     public bool Answered => Status is >= 200 and < 300;
 
@@ -96,6 +99,7 @@ internal sealed class CapturingHttpServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var received = TimeProvider.System.GetTimestamp();
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
         var request = new CapturedRequest(
@@ -105,7 +109,7 @@ internal sealed class CapturingHttpServer : IAsyncDisposable
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             body.ToArray());
         var response = Respond(request);
-        _requests.Enqueue(request with { Status = response.Status });
+        _requests.Enqueue(request with { Status = response.Status, ReceivedAt = received });
         _arrived.Release();
         if (response.Status < 0)
         {
