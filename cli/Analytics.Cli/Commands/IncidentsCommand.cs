@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Analytics.Alerts.Delivery;
 using Analytics.Alerts.Incidents;
 using Analytics.Alerts.Rules;
 using Analytics.Cli.Configuration;
@@ -55,8 +56,8 @@ internal static class IncidentsCommand
     private static Command Show(TimeProvider clock)
     {
         var id = new Argument<string>("id") { Description = "The incident, e.g. INC-3f9a2c" };
-        var command = new Command("show", "An incident and its history of events") { id };
-        command.SetAction((parse, ct) => Run(parse, clock, ct, async store =>
+        var command = new Command("show", "An incident, its history of events and their deliveries") { id };
+        command.SetAction((parse, ct) => Run(parse, clock, ct, async (store, deliveries) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var incident = await store.GetAsync(parse.GetValue(id)!, ct);
@@ -76,6 +77,16 @@ internal static class IncidentsCommand
             {
                 var at = DateTimeOffset.FromUnixTimeMilliseconds(e.WallTimeMs).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
                 await output.WriteLineAsync($"  {at} {e.Kind,-12} {(e.Muted ? "muted " : "")}{e.Detail}");
+            }
+
+            // One line per notification: where it went and how it ended.
+            foreach (var n in (await deliveries.HistoryAsync(incident.Id, ct)).GroupBy(a => a.NotificationId))
+            {
+                var last = n.MaxBy(a => (a.AtMs, a.Attempt))!;
+                var at = DateTimeOffset.FromUnixTimeMilliseconds(last.AtMs).UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+                var error = last.Error.Length == 0 ? "" : $": {last.Error}";
+                var line = $"  sent {last.EventKind} to {last.Receiver}: {last.Status.ToString().ToLowerInvariant()} at {at} after {last.Attempt} attempts{error}";
+                await output.WriteLineAsync(line.Length > 79 ? line[..78] + "…" : line);
             }
         }));
         return command;
@@ -122,13 +133,16 @@ internal static class IncidentsCommand
 
     /// <summary>Opens the store (a server, or the embedded one at --data-dir), brings its schema up to date and runs the body.</summary>
     private static Task<int> Run(ParseResult parse, TimeProvider clock, CancellationToken ct, Func<IncidentStore, Task> body)
+        => Run(parse, clock, ct, (store, _) => body(store));
+
+    private static Task<int> Run(ParseResult parse, TimeProvider clock, CancellationToken ct, Func<IncidentStore, NotificationLog, Task> body)
         => CommandSupport.Guard(
             async () =>
             {
                 var settings = CommandSupport.Settings(parse);
                 await using var connection = await OpenAsync(settings, ct);
                 await ClickHouseStore.MigrateAsync(connection, settings.Sink.Database, _ => { }, ct);
-                await body(new IncidentStore(connection, settings.Sink.Database, clock));
+                await body(new IncidentStore(connection, settings.Sink.Database, clock), new NotificationLog(connection, settings.Sink.Database));
                 return 0;
             },
             parse.InvocationConfiguration.Error);
