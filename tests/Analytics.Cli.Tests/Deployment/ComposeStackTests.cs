@@ -64,6 +64,18 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
         { Compose, "127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}:8123", "127.0.0.1:${KAFKA_HOST_PORT:-9094}:8123", "both publish host port 127.0.0.1:9094" },
         { Compose, "    profiles: [\"demo\"]\n", string.Empty, "must only run in the demo profile" },
         { Compose, "ANALYTICS_Simulator__LateFraction: \"0.002\"", "ANALYTICS_Simulator__LateFraction: \"1.5\"", "LateFraction must be a fraction between 0 and 1" },
+        { Compose, "elasticsearch/elasticsearch:8.17.0", "elasticsearch/elasticsearch:7.17.25", "is not 8.x" },
+        { Compose, "image: docker.elastic.co/elasticsearch/elasticsearch:8.17.0", "image: elasticsearch:8.17.0", "is not the official docker.elastic.co/elasticsearch/elasticsearch" },
+        { Compose, "discovery.type: single-node", "discovery.type: multi-node", "must be single-node" },
+        { Compose, "xpack.security.enabled: \"false\"", "xpack.security.enabled: \"true\"", "xpack.security.enabled is not \"false\"" },
+        { Compose, "      - elasticsearch-data:/usr/share/elasticsearch/data\n", string.Empty, "/usr/share/elasticsearch/data is not on a named volume" },
+        { Compose, "_cluster/health?wait_for_status=yellow", "_cat/indices?", "healthcheck must ask _cluster/health" },
+        { Compose, "\"127.0.0.1:${ELASTICSEARCH_HTTP_PORT:-9200}:9200\"", "\"${ELASTICSEARCH_HTTP_PORT:-9200}:9200\"", "beyond loopback" },
+        { Compose, "      elasticsearch:\n        condition: service_healthy", "      elasticsearch:\n        condition: service_started", "must wait for elasticsearch to be healthy" },
+        { Compose, "ELASTICSEARCH_URL: http://elasticsearch:9200", "ELASTICSEARCH_URL: http://elasticsearch:9300", "is not the elasticsearch service's HTTP interface" },
+        { Compose, "ELASTICSEARCH_URL: http://elasticsearch:9200", "ELASTICSEARCH_URL: https://localhost:9200", "is not the elasticsearch service's HTTP interface" },
+        { Compose, "      ELASTICSEARCH_URL: http://elasticsearch:9200\n", string.Empty, "ELASTICSEARCH_URL is not set" },
+        { Compose, "  elasticsearch-data:\n", string.Empty, "volume elasticsearch-data, which the top-level volumes do not declare" },
         { Users, "from_env=\"CLICKHOUSE_PROCESSOR_PASSWORD\"", "from_env=\"CLICKHOUSE_PASSWORD\"", "reads analytics's password from CLICKHOUSE_PASSWORD, which the service does not set" },
         { Users, "<ip>::/0</ip>", "<ip>::1</ip>", "may connect only from [::1]" },
         { Users, "GRANT ALL ON analytics.*", "GRANT ALL ON qoe.*", "has no grant on analytics.*" },
@@ -86,6 +98,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             ["CLICKHOUSE_PROCESSOR_PASSWORD"] = "s3cret-from-.env",
             ["KAFKA_HOST_PORT"] = "19094",
             ["CLICKHOUSE_HTTP_PORT"] = "18123",
+            ["ELASTICSEARCH_HTTP_PORT"] = "19200",
         };
 
         Assert.Empty(ComposeStackValidator.Validate(RepositoryFiles.Checkout, variables));
@@ -129,6 +142,21 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
         Assert.Equal(2000, simulator.Settings.Simulator.EventsPerSecond);
         Assert.Equal(processor.Settings.Kafka.BootstrapServers, simulator.Settings.Kafka.BootstrapServers);
         Assert.Equal(processor.Settings.Kafka.Topic, simulator.Settings.Kafka.Topic);
+    }
+
+    [Fact]
+    public void The_alert_service_waits_for_elasticsearch_and_is_pointed_at_it()
+    {
+        var compose = ComposeFile.Parse(RepositoryFiles.Checkout.Read(Compose)!, NoVariables);
+        var elasticsearch = compose.Services["elasticsearch"];
+        var alerting = compose.Services["alerting"];
+
+        Assert.Equal("service_healthy", alerting.DependsOn["elasticsearch"]);
+        Assert.Equal("http://elasticsearch:9200", alerting.Environment["ELASTICSEARCH_URL"]);
+        Assert.Equal("single-node", elasticsearch.Environment["discovery.type"]);
+        Assert.Contains("_cluster/health", string.Join(' ', elasticsearch.Healthcheck!), StringComparison.Ordinal);
+        Assert.Contains(elasticsearch.Volumes, m => m is { Type: "volume", Source: "elasticsearch-data", Target: "/usr/share/elasticsearch/data" });
+        Assert.Equal(["127.0.0.1:9200:9200"], elasticsearch.Ports);
     }
 
     [Theory]

@@ -15,7 +15,8 @@ namespace Analytics.Cli.Tests.Deployment;
 /// Checks docker-compose.yml without Docker: its shape as Compose reads it, that everything it mounts
 /// or builds exists, and that what it tells the processor and the simulator agrees with Kafka's
 /// listeners, the topics it creates, ClickHouse's mounted configuration, and the CLI's own settings
-/// layer. Returns every problem found (empty when the stack is consistent).
+/// layer; the incident archive is checked by <see cref="ElasticsearchStackCheck"/>. Returns every
+/// problem found (empty when the stack is consistent).
 /// </summary>
 internal static partial class ComposeStackValidator
 {
@@ -57,6 +58,7 @@ internal static partial class ComposeStackValidator
         var topics = CheckTopicInit(compose, kafka, problems);
         CheckProcessor(compose, kafka, clickHouse, topics, problems);
         CheckSimulator(compose, kafka, topics, problems);
+        ElasticsearchStackCheck.Check(compose, problems);
         return problems;
     }
 
