@@ -210,7 +210,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     {
         var config = new OnCallConfig(
             new Route([], [.. receivers.Select(r => r.Name)], false, [], new SourcePosition("test", 1, 1)),
-            [.. receivers.Select(r => new ReceiverConfig(r.Name, new PreparedSettings((name, services) => new PostingReceiver(name, r.Server.Url + "/notify", new Notifiers.Secret(Secret, "test"), services.Http)), new SourcePosition("test", 1, 1)))],
+            [.. receivers.Select(r => new ReceiverConfig(r.Name, new PreparedSettings((name, services) => new PostingReceiver(name, r.Server.Url + "/notify", new Alerts.Notifiers.Secret(Secret, "test"), services.Http)), new SourcePosition("test", 1, 1)))],
             Actions.ActionSettings.Default,
             "",
             "test");
