@@ -26,6 +26,7 @@ internal static class Program
             IncidentsCommand.Create(),
             RulesCommand.Create(),
             BacktestCommand.Create(),
+            WebhookSinkCommand.Create(),
         };
         root.Options.Add(CommandSupport.ConfigFile);
         root.Options.Add(CommandSupport.Set);

@@ -38,7 +38,8 @@ internal static class HttpDelivery
             }
 
             var status = response.StatusCode;
-            var reason = Redact(secrets, $"HTTP {(int)status} {response.ReasonPhrase}: {Shorten(body)}");
+            // Redact before cutting: a secret split by the cut would no longer be recognised.
+            var reason = $"HTTP {(int)status} {response.ReasonPhrase}: {Shorten(Redact(secrets, body))}";
             throw new DeliveryFailedException(receiver, IsTransient(status), status, reason, RetryAfter(response));
         }
     }

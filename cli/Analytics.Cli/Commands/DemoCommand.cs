@@ -5,6 +5,7 @@ using Analytics.Alerts.Incidents;
 using Analytics.Alerts.OnCall;
 using Analytics.Cli.Configuration;
 using Analytics.Cli.Logging;
+using Analytics.Cli.WebhookSink;
 using Analytics.Common;
 using Analytics.Ingest.Kafka;
 using Analytics.Ingest.Simulator;
@@ -120,6 +121,13 @@ internal static class DemoCommand
 
         // Alerting as `analytics alert` runs it, over the same store, with a stand-in responder that acknowledges pages.
         var alertOptions = settings.Alerting with { ConsumerGroup = kafka.GroupId, Lookback = TimeSpan.Zero, MaxCatchUp = TimeSpan.FromMinutes(10) };
+        // The default on-call file signs its local webhook with ${ANALYTICS_HOME}/webhook-secret, shared with `analytics webhook-sink`.
+        if (Environment.GetEnvironmentVariable("ANALYTICS_HOME") is null or "")
+        {
+            Environment.SetEnvironmentVariable("ANALYTICS_HOME", LocalWebhook.Home);
+        }
+
+        LocalWebhook.EnsureSecret(LocalWebhook.Home);
         var onCall = OnCallFile.Load(AlertCommand.Locate(alertOptions.OnCall));
         await using var runtime = await OnCallRuntime.StartAsync(onCall, settings.Delivery, store, settings.Sink.Database, TimeProvider.System, log, stop);
         using var alerting = new AlertService(alertOptions, AlertCommand.LoadRules(alertOptions), new IncidentOptions(), store, settings.Sink.Database, runtime.Notifiers, TimeProvider.System, log);

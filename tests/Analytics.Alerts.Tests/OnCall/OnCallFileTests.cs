@@ -81,4 +81,28 @@ public sealed class OnCallFileTests
         Assert.Equal(["log"], config.Route.Select(new Dictionary<string, string> { ["severity"] = "P0" }));
         Assert.Equal("log", receiver.Kind);
     }
+
+    [Theory]
+    [InlineData("alerts/oncall.yaml")]
+    [InlineData("alerts/oncall.example.yaml")]
+    [InlineData("deploy/alerting/oncall.yaml")]
+    public void The_shipped_on_call_files_are_valid(string file)
+    {
+        var (config, problems) = OnCallFile.Check(Path.Combine(RepositoryRoot(), file));
+
+        Assert.True(config is not null, string.Join("\n", problems));
+        Assert.DoesNotContain(problems, p => p.IsError);
+        Assert.NotEmpty(config.Receivers);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "Analytics.sln")))
+        {
+            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("Analytics.sln not found above the test binaries");
+        }
+
+        return dir;
+    }
 }
