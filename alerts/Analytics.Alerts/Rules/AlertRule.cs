@@ -1,3 +1,4 @@
+using Analytics.Alerts.Actions;
 using Analytics.Alerts.Metrics;
 using Analytics.Alerts.Rules.Templates;
 using Analytics.Alerts.Slices;
@@ -24,6 +25,12 @@ internal sealed record AlertRule(
     IReadOnlyDictionary<string, AnnotationTemplate> Annotations,
     SourcePosition Position)
 {
+    /// <summary>
+    /// The automated actions an incident of this rule takes when it opens (and undoes when it resolves),
+    /// each behind the guardrails of the on-call file's <c>actions:</c> section. They do not change judging.
+    /// </summary>
+    public IReadOnlyList<RuleAction> Actions { get; init; } = [];
+
     /// <summary>The cube whose tables answer this rule.</summary>
     public Cube Cube => Cubes.CubeFor(By.Concat(Where.Names), WindowMs) ?? throw new InvalidOperationException($"Rule {Name} fits no cube.");
 

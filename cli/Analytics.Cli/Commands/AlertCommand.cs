@@ -4,6 +4,7 @@ using Analytics.Alerts.Evaluation;
 using Analytics.Alerts.Incidents;
 using Analytics.Alerts.OnCall;
 using Analytics.Alerts.Rules;
+using Analytics.Cli.WebhookSink;
 using Microsoft.Extensions.Logging;
 
 namespace Analytics.Cli.Commands;
@@ -31,8 +32,9 @@ internal static class AlertCommand
             var ruleSet = LoadRules(options);
             await using var store = await ClickHouseStore.OpenAsync(settings, readOnly: false, log, stop);
             await ClickHouseStore.MigrateAsync(store, settings.Sink.Database, m => log.LogInformation("{Progress}", m), stop);
+            LocalWebhook.PrepareDefault();
             var onCall = OnCallFile.Load(Locate(options.OnCall));
-            await using var runtime = await OnCallRuntime.StartAsync(onCall, settings.Delivery, store, settings.Sink.Database, TimeProvider.System, log, stop);
+            await using var runtime = await OnCallRuntime.StartAsync(onCall, ruleSet, settings.Delivery, settings.Kafka, store, settings.Sink.Database, TimeProvider.System, log, stop);
             using var service = new AlertService(options, ruleSet, new IncidentOptions(), store, settings.Sink.Database, runtime.Notifiers, TimeProvider.System, log);
             using var reporter = new Timer(_ => log.LogInformation("{Status}; {Delivery}", Describe(service.Status), runtime.Describe()), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
             await service.RunAsync(stop);

@@ -121,16 +121,11 @@ internal static class DemoCommand
 
         // Alerting as `analytics alert` runs it, over the same store, with a stand-in responder that acknowledges pages.
         var alertOptions = settings.Alerting with { ConsumerGroup = kafka.GroupId, Lookback = TimeSpan.Zero, MaxCatchUp = TimeSpan.FromMinutes(10) };
-        // The default on-call file signs its local webhook with ${ANALYTICS_HOME}/webhook-secret, shared with `analytics webhook-sink`.
-        if (Environment.GetEnvironmentVariable("ANALYTICS_HOME") is null or "")
-        {
-            Environment.SetEnvironmentVariable("ANALYTICS_HOME", LocalWebhook.Home);
-        }
-
-        LocalWebhook.EnsureSecret(LocalWebhook.Home);
+        LocalWebhook.PrepareDefault();
         var onCall = OnCallFile.Load(AlertCommand.Locate(alertOptions.OnCall));
-        await using var runtime = await OnCallRuntime.StartAsync(onCall, settings.Delivery, store, settings.Sink.Database, TimeProvider.System, log, stop);
-        using var alerting = new AlertService(alertOptions, AlertCommand.LoadRules(alertOptions), new IncidentOptions(), store, settings.Sink.Database, runtime.Notifiers, TimeProvider.System, log);
+        var ruleSet = AlertCommand.LoadRules(alertOptions);
+        await using var runtime = await OnCallRuntime.StartAsync(onCall, ruleSet, settings.Delivery, kafka, store, settings.Sink.Database, TimeProvider.System, log, stop);
+        using var alerting = new AlertService(alertOptions, ruleSet, new IncidentOptions(), store, settings.Sink.Database, runtime.Notifiers, TimeProvider.System, log);
         // The simulator starts its whole population in the first seconds: a burst of attempts, then a lull. Judging
         // starts after it, or absence rules would learn the burst as normal and page for the lull.
         alerting.StartAt(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)(simulatorOptions.RampUp + TimeSpan.FromMinutes(1)).TotalMilliseconds);
@@ -168,6 +163,7 @@ internal static class DemoCommand
             {
                 Alerting = alerting.Status,
                 OnCall = runtime.Describe(),
+                Actions = [.. runtime.Actions.Recent.TakeLast(4).Select(d => d.Text)],
             };
         }
 

@@ -46,15 +46,15 @@ internal static class RulesCommand
 
         var errors = problems.Count(p => p.IsError);
         stdout.WriteLine($"{set.RulesWritten} rules in {Files(paths.Count)}: {errors} errors, {problems.Count - errors} warnings");
-        errors += CheckOnCall(onCall, stdout);
+        errors += CheckOnCall(onCall, set, stdout);
         return Task.FromResult(errors > 0 ? 1 : 0);
     }
 
     /// <summary>
-    /// Checks the on-call file (the given one, or the default when it exists) and warns about secrets this
-    /// machine cannot read, since the service will refuse to start without them. Returns the error count.
+    /// Checks the on-call file (the given one, or the default when it exists) against the rules, and warns
+    /// about secrets this machine cannot read, since the service will refuse to start without them. Returns the error count.
     /// </summary>
-    private static int CheckOnCall(string? path, TextWriter stdout)
+    private static int CheckOnCall(string? path, RuleSet rules, TextWriter stdout)
     {
         var file = AlertCommand.Locate(path ?? OnCallFile.Default);
         if (path is null && !File.Exists(file))
@@ -64,6 +64,9 @@ internal static class RulesCommand
 
         var (config, problems) = OnCallFile.Check(file);
         var all = problems.ToList();
+
+        // Rules that ask for an action the file gives no endpoint for (an error once dry run is off).
+        all.AddRange(config?.Actions.CheckAgainst(rules) ?? []);
         foreach (var receiver in config?.Receivers ?? [])
         {
             foreach (var secret in receiver.Settings.Secrets)

@@ -15,6 +15,20 @@ internal static class LocalWebhook
     /// <summary>$ANALYTICS_HOME, or <c>.data</c> (what the ./analytics script sets it to in a checkout).</summary>
     public static string Home => Environment.GetEnvironmentVariable("ANALYTICS_HOME") is { Length: > 0 } home ? home : ".data";
 
+    /// <summary>
+    /// Readies what the default on-call file's local webhook needs: <c>ANALYTICS_HOME</c> (which its
+    /// <c>secret_file</c> names) and the secret file in it, shared with <c>analytics webhook-sink</c>.
+    /// </summary>
+    public static void PrepareDefault()
+    {
+        if (Environment.GetEnvironmentVariable("ANALYTICS_HOME") is null or "")
+        {
+            Environment.SetEnvironmentVariable("ANALYTICS_HOME", Home);
+        }
+
+        EnsureSecret(Home);
+    }
+
     /// <summary>Makes <c>{home}/webhook-secret</c> unless it exists, and returns its full path.</summary>
     public static string EnsureSecret(string home) => Ensure(Path.Combine(home, SecretFileName)).Path;
 

@@ -16,6 +16,9 @@ internal sealed record BrokerHostOptions
 
     public int DeadLetterPartitions { get; init; } = 3;
 
+    /// <summary>Where the alert service's cdn_steer action publishes its commands (keyed by POP).</summary>
+    public string SteeringTopic { get; init; } = "cdn-steering";
+
     /// <summary>Null: min(3, Brokers). The mock keeps one copy whatever the factor; it shapes metadata only.</summary>
     public int? ReplicationFactor { get; init; }
 
@@ -30,6 +33,12 @@ internal sealed record BrokerHostOptions
 
         KafkaOptions.ValidateTopicName(Component, nameof(Topic), Topic);
         KafkaOptions.ValidateTopicName(Component, nameof(DeadLetterTopic), DeadLetterTopic);
+        KafkaOptions.ValidateTopicName(Component, nameof(SteeringTopic), SteeringTopic);
+        if (SteeringTopic == Topic || SteeringTopic == DeadLetterTopic)
+        {
+            throw new OptionsValidationException(Component, nameof(SteeringTopic), "must differ from Topic and DeadLetterTopic", SteeringTopic);
+        }
+
         if (Topic == DeadLetterTopic)
         {
             throw new OptionsValidationException(Component, nameof(DeadLetterTopic), "must differ from Topic", DeadLetterTopic);
@@ -87,6 +96,7 @@ internal sealed class BrokerHost : IDisposable
             [
                 new(options.Topic, options.Partitions, rf),
                 new(options.DeadLetterTopic, options.DeadLetterPartitions, rf),
+                new(options.SteeringTopic, options.DeadLetterPartitions, rf),
             ];
             foreach (var topic in topics)
             {

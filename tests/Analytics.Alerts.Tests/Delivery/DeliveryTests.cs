@@ -211,7 +211,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         var config = new OnCallConfig(
             new Route([], [.. receivers.Select(r => r.Name)], false, [], new SourcePosition("test", 1, 1)),
             [.. receivers.Select(r => new ReceiverConfig(r.Name, new PreparedSettings((name, services) => new PostingReceiver(name, r.Server.Url + "/notify", new Alerts.Notifiers.Secret(Secret, "test"), services.Http)), new SourcePosition("test", 1, 1)))],
-            Actions.ActionSettings.Default,
+            Alerts.Actions.ActionSettings.Default,
             "",
             "test");
         var services = ReceiverServices.Create(clock, _logs);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Analytics.Alerts.Actions;
 using Analytics.Alerts.Metrics;
 using Analytics.Alerts.Rules.Templates;
 using Analytics.Alerts.Slices;
@@ -14,7 +15,7 @@ namespace Analytics.Alerts.Rules.Parsing;
 /// </summary>
 internal static partial class RuleFileParser
 {
-    private static readonly string[] RuleKeys = ["name", "metric", "by", "where", "condition", "min_volume", "severity", "labels", "annotations"];
+    private static readonly string[] RuleKeys = ["name", "metric", "by", "where", "condition", "min_volume", "severity", "labels", "annotations", "actions"];
 
     /// <summary>Labels the evaluator sets itself, which a rule may not override.</summary>
     private static readonly string[] ReservedLabels = ["alertname", "severity"];
@@ -170,12 +171,16 @@ internal static partial class RuleFileParser
         }
 
         var annotations = Annotations(yaml, e.GetValueOrDefault("annotations"), by.Concat(where.Keys));
+        var actions = e.TryGetValue("actions", out var actionsNode) ? RuleActionParser.Parse(yaml, actionsNode, [.. by.Concat(where.Keys).Distinct()]) : [];
         if (yaml.Problems.Count(p => p.IsError) > before || name is null || metric is null || condition is null || minVolume is null)
         {
             return null;
         }
 
-        return new AlertRule(name, group, windowMs, metric, by, new Slice(where), condition, minVolume.Value, severity, labels, annotations, yaml.Position(node));
+        return new AlertRule(name, group, windowMs, metric, by, new Slice(where), condition, minVolume.Value, severity, labels, annotations, yaml.Position(node))
+        {
+            Actions = actions,
+        };
     }
 
     private static MetricDefinition? Metric(YamlContext yaml, YamlNode node)
