@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Analytics.Testing;
 using Analytics.Testing.Http;
 
 namespace Analytics.IntegrationTests.Fixtures;
@@ -46,7 +45,7 @@ public sealed class AlertmanagerFixture : IAsyncLifetime
             return; // Every test is skipped (AlertmanagerFactAttribute).
         }
 
-        var port = FreePort();
+        var port = LocalPorts.Free();
         Url = $"http://127.0.0.1:{port}";
         Directory.CreateDirectory(_directory);
         var config = Path.Combine(_directory, "alertmanager.yml");
@@ -184,13 +183,6 @@ public sealed class AlertmanagerFixture : IAsyncLifetime
                 _log.AppendLine(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Analytics.Processors.ClickHouse;
+
+using Analytics.Testing;
 
 namespace Analytics.IntegrationTests.Fixtures;
 
@@ -44,7 +44,7 @@ public sealed class ClickHouseServerFixture : IAsyncLifetime
                 ?? throw new InvalidOperationException(
                     "clickhouse-server was not found (looked in /usr/sbin and /usr/bin). Run ./analytics setup, which installs Debian's "
                     + "clickhouse-server package (apt-get install -y clickhouse-server), or set ANALYTICS_CLICKHOUSE_SERVER to the binary.");
-        Port = FreePort();
+        Port = LocalPorts.Free();
         Url = $"http://127.0.0.1:{Port}";
         Directory.CreateDirectory(_directory);
         var data = Path.Combine(_directory, "data") + "/";
@@ -157,13 +157,6 @@ public sealed class ClickHouseServerFixture : IAsyncLifetime
                 _log.AppendLine(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
