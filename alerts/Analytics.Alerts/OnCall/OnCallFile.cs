@@ -3,8 +3,6 @@ using Analytics.Alerts.Notifiers;
 using Analytics.Alerts.Routing;
 using Analytics.Alerts.Rules;
 using Analytics.Alerts.Rules.Parsing;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Analytics.Alerts.OnCall;
 
@@ -41,22 +39,12 @@ internal static class OnCallFile
     public static (OnCallConfig? Config, IReadOnlyList<RuleProblem> Problems) Parse(string file, string text)
     {
         var context = new YamlContext(file);
-        var stream = new YamlStream();
-        try
+        if (RuleFileParser.Load(context, text) is not { } document)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            return (null, [new RuleProblem(file, (int)ex.Start.Line, (int)ex.Start.Column, $"not valid YAML: {ex.InnerException?.Message ?? ex.Message}", IsError: true)]);
+            return (null, context.Problems);
         }
 
-        if (stream.Documents.Count == 0)
-        {
-            return (null, [new RuleProblem(file, 1, 1, "the on-call file is empty; it needs route: and receivers:", IsError: true)]);
-        }
-
-        var root = new ConfigReader(context, stream.Documents[0].RootNode, "", Keys);
+        var root = new ConfigReader(context, document, "", Keys);
         var receivers = ParseReceivers(context, root);
         Route? route = null;
         if (root.Get("route") is { } routeNode)

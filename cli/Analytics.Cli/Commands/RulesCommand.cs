@@ -3,6 +3,7 @@ using System.Text;
 using Analytics.Alerts.OnCall;
 using Analytics.Alerts.Rules;
 using Analytics.Alerts.Rules.Testing;
+using Analytics.Cli.WebhookSink;
 
 namespace Analytics.Cli.Commands;
 
@@ -60,6 +61,12 @@ internal static class RulesCommand
         if (path is null && !File.Exists(file))
         {
             return 0;
+        }
+
+        if (path is null)
+        {
+            // As `alert` and `demo` do before they load the default file: its local webhook's secret.
+            LocalWebhook.PrepareDefault();
         }
 
         var (config, problems) = OnCallFile.Check(file);

@@ -8,7 +8,7 @@ namespace Analytics.Alerts.Tests.OnCall;
 public sealed class OnCallFileTests
 {
     [Theory]
-    [InlineData("", "the on-call file is empty")]
+    [InlineData("", "the file is empty")]
     [InlineData("route: [", "not valid YAML")]
     [InlineData("receivers: []", "\"route\" is required")]
     [InlineData("route:\n  receiver: a\nreceivers:\n  - name: a\n    log: {}\n  - name: a\n    log: {}", "receivers[a]: the name is used twice")]
@@ -95,7 +95,7 @@ public sealed class OnCallFileTests
         Assert.NotEmpty(config.Receivers);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(dir, "Analytics.sln")))

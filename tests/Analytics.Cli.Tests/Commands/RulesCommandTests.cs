@@ -18,7 +18,7 @@ public sealed class RulesCommandTests : IDisposable
         var run = await Invoke("rules", "check", Path.Combine(Rules, "qoe.yaml"));
 
         Assert.Equal(0, run.Code);
-        Assert.Matches(@"^\d+ rules in 1 file: 0 errors, 0 warnings\n$", run.Output);
+        Assert.Matches(@"^\d+ rules in 1 file: 0 errors, 0 warnings\n\d+ receivers in the on-call file \S+oncall.yaml: 0 errors, 0 warnings\n$", run.Output);
     }
 
     [Fact]

@@ -65,6 +65,12 @@ internal static partial class RuleFileParser
             yaml.Problems.Add(new(yaml.File, (int)ex.Start.Line, (int)ex.Start.Column, $"not valid YAML: {MarkPrefix().Replace(ex.Message, "")}", IsError: true));
             return null;
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner fails this way, without a position, on some malformed flow collections.
+            yaml.Problems.Add(new(yaml.File, 1, 1, $"not valid YAML: {ex.Message} (check the brackets and quotes)", IsError: true));
+            return null;
+        }
         catch (ArgumentException ex)
         {
             // The representation model refuses a mapping with a key twice, without a position.
