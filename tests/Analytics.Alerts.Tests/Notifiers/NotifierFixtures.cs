@@ -1,15 +1,11 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Analytics.Alerts.Incidents;
 using Analytics.Alerts.Incidents.Localization;
 using Analytics.Alerts.Notifiers;
 using Analytics.Alerts.Rules;
-using Analytics.Alerts.Rules.Parsing;
 using Analytics.Alerts.Slices;
 using Analytics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using YamlDotNet.RepresentationModel;
 
 namespace Analytics.Alerts.Tests.Notifiers;
 
@@ -66,26 +62,13 @@ internal static class NotifierFixtures
 
     /// <summary>Parses a receiver's settings as <c>receivers[{name}].{kind}</c> of the on-call file.</summary>
     public static (IReceiverSettings? Settings, IReadOnlyList<RuleProblem> Problems) Parse(ReceiverKinds.Parser parser, string kind, string yaml, string name = "rx")
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        var context = new YamlContext("oncall.yaml");
-        var settings = parser(context, stream.Documents[0].RootNode, $"receivers[{name}].{kind}");
-        return (settings, context.Problems);
-    }
+        => ReceiverYaml.Parse(parser, yaml, $"receivers[{name}].{kind}");
 
     /// <summary>All problem messages on one line each, to assert on.</summary>
     public static string Messages(IReadOnlyList<RuleProblem> problems) => string.Join('\n', problems.Select(p => p.Message));
 
     /// <summary>A port nobody listens on: connecting to it is refused.</summary>
-    public static string ClosedUrl(string path = "/")
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"http://127.0.0.1:{port}{path}";
-    }
+    public static string ClosedUrl(string path = "/") => $"http://127.0.0.1:{LocalPorts.Free()}{path}";
 
     public static JsonElement Json(string text)
     {
