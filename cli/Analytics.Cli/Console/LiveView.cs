@@ -120,34 +120,7 @@ internal sealed class LiveView
         grid.AddRow(new Markup("[bold]Bad input[/]"), new Markup(Escape($"dead-lettered {p.DeadLetters:N0} (invalid {p.Invalid:N0}) · too late {p.TooLate:N0} · duplicates {p.Duplicates:N0} · orphans {p.Orphans:N0}")));
         grid.AddRow(new Markup("[bold]ClickHouse[/]"), new Markup(Escape($"{p.RowsWritten:N0} rows in {p.Inserts:N0} inserts · {p.Checkpoints:N0} checkpoints · {p.Commits:N0} offset commits · {_endpoint}")));
 
-        var table = new Table().Border(TableBorder.Simple).Title("QoE of the last closed window (all regions, CDNs and devices)");
-        foreach (var h in new[] { "window", "start (UTC)", "attempts", "plays", "VSF", "EBVS", "VST p50", "VST p95", "rebuffering", "errors", "avg bitrate", "concurrent" })
-        {
-            table.AddColumn(new TableColumn(h).RightAligned());
-        }
-
-        foreach (var w in s.Windows)
-        {
-            table.AddRow(
-                w.Window,
-                w.Start,
-                w.Attempts.ToString("N0", CultureInfo.InvariantCulture),
-                w.Plays.ToString("N0", CultureInfo.InvariantCulture),
-                TopLine.Percent(w.Vsf, w.Attempts),
-                TopLine.Percent(w.Ebvs, w.Attempts),
-                TopLine.Seconds(w.StartP50Ms),
-                TopLine.Seconds(w.StartP95Ms),
-                TopLine.Ratio(w.RebufferingRatio),
-                w.Errors.ToString("N0", CultureInfo.InvariantCulture),
-                TopLine.Mbps(w.BitrateKbps),
-                w.ConcurrentPlays.ToString("N0", CultureInfo.InvariantCulture));
-        }
-
-        if (s.Windows.Count == 0)
-        {
-            table.AddRow(new Markup("[grey]waiting for the first window to close (the watermark trails the newest beacon by 10 s)…[/]"));
-        }
-
+        var table = QoeTable(s.Windows);
         var rows = new List<IRenderable> { grid, table };
         if (s.Alerting is { } alerting)
         {
@@ -185,6 +158,39 @@ internal sealed class LiveView
             + (s.Alerting is { } a ? $"\n  {AlertCommand.Describe(a)}" + string.Concat(a.Incidents.Select(i => $"\n  {IncidentLine(i)}")) : "")
             + (s.OnCall is { } o ? $"\n  {o}" : "")
             + string.Concat(s.Actions.Select(l => $"\n  action: {l}"));
+
+    /// <summary>
+    /// The last closed window of each size, one metric per row and one window per column, so the table
+    /// fits an 80-column terminal with its labels in full (a column per metric would not).
+    /// </summary>
+    public static Table QoeTable(IReadOnlyList<TopLine> windows)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title("QoE of the last closed window (all regions, CDNs and devices)");
+        table.AddColumn(new TableColumn("metric").NoWrap());
+        foreach (var w in windows)
+        {
+            table.AddColumn(new TableColumn($"{w.Window} from {w.Start[Math.Max(0, w.Start.Length - 8)..]}").RightAligned().NoWrap());
+        }
+
+        if (windows.Count == 0)
+        {
+            table.AddColumn(new TableColumn(""));
+            table.AddRow(new Markup("[grey]waiting for the first window[/]"), new Markup("[grey](the watermark trails the newest beacon by 10 s)[/]"));
+            return table;
+        }
+
+        void Row(string metric, Func<TopLine, string> value) => table.AddRow([metric, .. windows.Select(value)]);
+        Row("start attempts", w => w.Attempts.ToString("N0", CultureInfo.InvariantCulture));
+        Row("plays", w => w.Plays.ToString("N0", CultureInfo.InvariantCulture));
+        Row("video start failures", w => TopLine.Percent(w.Vsf, w.Attempts));
+        Row("exits before start", w => TopLine.Percent(w.Ebvs, w.Attempts));
+        Row("start time p50 / p95", w => $"{TopLine.Seconds(w.StartP50Ms)} / {TopLine.Seconds(w.StartP95Ms)}");
+        Row("rebuffering ratio", w => TopLine.Ratio(w.RebufferingRatio));
+        Row("errors", w => w.Errors.ToString("N0", CultureInfo.InvariantCulture));
+        Row("average bitrate", w => TopLine.Mbps(w.BitrateKbps));
+        Row("concurrent plays", w => w.ConcurrentPlays.ToString("N0", CultureInfo.InvariantCulture));
+        return table;
+    }
 
     /// <summary>One incident in a line: id, severity, status, since, title.</summary>
     public static string IncidentLine(Incident i)
