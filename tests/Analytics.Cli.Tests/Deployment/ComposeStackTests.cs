@@ -145,6 +145,35 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Grafana_installs_the_clickhouse_plugin_and_provisions_the_datasource_and_dashboards_it_mounts()
+    {
+        var compose = ComposeFile.Parse(RepositoryFiles.Checkout.Read(Compose)!, new Dictionary<string, string> { ["CLICKHOUSE_GRAFANA_PASSWORD"] = "ro-secret" });
+        var grafana = compose.Services["grafana"];
+        var root = RepositoryFiles.Checkout.Root;
+        string Mounted(string target) => Path.Combine(root, grafana.Volumes.Single(m => m.Target == target).Source!);
+
+        Assert.Equal("grafana-clickhouse-datasource", grafana.Environment["GF_INSTALL_PLUGINS"]);
+        Assert.Equal("service_healthy", grafana.DependsOn["clickhouse"]);
+        Assert.Contains("/api/health", string.Join(' ', grafana.Healthcheck!), StringComparison.Ordinal);
+        Assert.Equal(["127.0.0.1:3000:3000"], grafana.Ports);
+
+        // The datasource logs in as ClickHouse's read-only user, with the password ClickHouse is given.
+        var datasource = File.ReadAllText(Path.Combine(Mounted("/etc/grafana/provisioning/datasources"), "clickhouse.yaml"));
+        Assert.Contains("type: grafana-clickhouse-datasource", datasource, StringComparison.Ordinal);
+        Assert.Contains("username: grafana", datasource, StringComparison.Ordinal);
+        Assert.Contains("${CLICKHOUSE_GRAFANA_PASSWORD}", datasource, StringComparison.Ordinal);
+        Assert.Equal("ro-secret", grafana.Environment["CLICKHOUSE_GRAFANA_PASSWORD"]);
+        Assert.Equal("ro-secret", compose.Services["clickhouse"].Environment["CLICKHOUSE_GRAFANA_PASSWORD"]);
+        Assert.Contains("<grafana>", File.ReadAllText(Path.Combine(root, "deploy/clickhouse/users.d/analytics.xml")), StringComparison.Ordinal);
+
+        // The dashboards provider reads the folder the dashboards are mounted at.
+        var provider = File.ReadAllText(Path.Combine(Mounted("/etc/grafana/provisioning/dashboards"), "analytics.yaml"));
+        var dashboards = grafana.Volumes.Single(m => m.Source == "./dashboards");
+        Assert.Contains($"path: {dashboards.Target}", provider, StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(root, "dashboards"), "*.json"));
+    }
+
+    [Fact]
     public void The_alert_service_waits_for_elasticsearch_and_is_pointed_at_it()
     {
         var compose = ComposeFile.Parse(RepositoryFiles.Checkout.Read(Compose)!, NoVariables);
@@ -188,7 +217,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
         var binds = compose.Services.Values.SelectMany(s => s.Volumes).Where(m => m.Type == "bind").ToList();
 
         Assert.NotEmpty(binds);
-        Assert.All(binds, m => Assert.True(File.Exists(Path.Combine(RepositoryFiles.Checkout.Root, m.Source!)), m.Source));
+        Assert.All(binds, m => Assert.True(Path.Exists(Path.Combine(RepositoryFiles.Checkout.Root, m.Source!)), m.Source));
         Assert.All(
             compose.Services.Values.Where(s => s.Build is not null),
             s => Assert.True(File.Exists(Path.Combine(RepositoryFiles.Checkout.Root, s.Build!.Context, s.Build.Dockerfile)), s.Name));
