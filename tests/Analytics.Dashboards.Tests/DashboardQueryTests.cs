@@ -30,8 +30,9 @@ public sealed class DashboardQueryTests
         var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var failures = new List<string>();
 
-        // Variables in order, so that a chained one sees the values of those before it.
-        foreach (var variable in dashboard.Variables.Where(v => v.Sql is not null))
+        // Each variable once those its query names have values, as Grafana resolves chained variables
+        // (a POP list that follows the CDN chosen), whatever their order in the file.
+        foreach (var variable in ResolutionOrder(dashboard.Variables.Where(v => v.Sql is not null).ToList(), failures))
         {
             var result = await TryRunAsync(macros.Expand(TemplateVariables.Interpolate(variable.Sql!, values)), failures, $"variable {variable.Name}");
             values[variable.Name] = result.Rows.Select(r => r[0].ToString()).ToList();
@@ -49,7 +50,63 @@ public sealed class DashboardQueryTests
             failures.AddRange(ResultShape.Problems(query.PanelType, result).Select(p => $"panel {query.PanelId} '{query.Title}': {p}"));
         }
 
+        foreach (var annotation in dashboard.Annotations)
+        {
+            var result = await TryRunAsync(macros.Expand(TemplateVariables.Interpolate(annotation.Sql, values)), failures, $"annotation {annotation.Name}");
+            failures.AddRange(ResultShape.AnnotationProblems(result).Select(p => $"annotation '{annotation.Name}': {p}"));
+        }
+
         Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void A_chained_variable_is_resolved_after_the_one_it_names_whatever_the_order()
+    {
+        var failures = new List<string>();
+        var order = ResolutionOrder(
+            [new Variable("pop", "query", "SELECT pop FROM t WHERE cdn IN (${cdn:singlequote})"), new Variable("cdn", "query", "SELECT cdn FROM t")],
+            failures);
+
+        Assert.Equal(["cdn", "pop"], order.Select(v => v.Name));
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void A_variable_cycle_is_reported()
+    {
+        var failures = new List<string>();
+        var order = ResolutionOrder(
+            [new Variable("a", "query", "SELECT x FROM t WHERE y IN ($b)"), new Variable("b", "query", "SELECT y FROM t WHERE x IN ($a)")],
+            failures);
+
+        Assert.Empty(order);
+        Assert.Equal(["variables a, b name each other or an undefined variable"], failures);
+    }
+
+    // The variables with queries, each after every variable its query names.
+    private static List<Variable> ResolutionOrder(List<Variable> variables, List<string> failures)
+    {
+        var ordered = new List<Variable>();
+        var resolved = new HashSet<string>(StringComparer.Ordinal);
+        var pending = variables.ToList();
+        while (pending.Count > 0)
+        {
+            var ready = pending.Where(v => TemplateVariables.Referenced(v.Sql!).All(resolved.Contains)).ToList();
+            if (ready.Count == 0)
+            {
+                failures.Add($"variables {string.Join(", ", pending.Select(v => v.Name))} name each other or an undefined variable");
+                break;
+            }
+
+            foreach (var v in ready)
+            {
+                ordered.Add(v);
+                resolved.Add(v.Name);
+                pending.Remove(v);
+            }
+        }
+
+        return ordered;
     }
 
     // A failing query is recorded, not thrown, so that one run reports every broken panel.

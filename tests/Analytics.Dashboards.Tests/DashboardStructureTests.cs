@@ -62,7 +62,7 @@ public sealed partial class DashboardStructureTests
     {
         var dashboard = Dashboard.Load(name);
         var defined = dashboard.Variables.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-        var sqls = dashboard.Queries.Select(q => q.Sql).Concat(dashboard.Variables.Select(v => v.Sql ?? ""));
+        var sqls = dashboard.Queries.Select(q => q.Sql).Concat(dashboard.Variables.Select(v => v.Sql ?? "")).Concat(dashboard.Annotations.Select(a => a.Sql));
         var undefined = sqls.SelectMany(TemplateVariables.Referenced).Where(v => !defined.Contains(v)).Distinct();
         Assert.Empty(undefined);
     }

@@ -26,9 +26,16 @@ internal static class ResultShape
                     yield return $"first column is {result.Columns.FirstOrDefault()?.Type ?? "missing"}, not a DateTime";
                 }
 
-                foreach (var c in result.Columns.Skip(1).Where(c => !IsNumeric(c.Type)))
+                // String columns are labels: the plugin turns a long result (time, pop, value) into one series
+                // per label value.
+                foreach (var c in result.Columns.Skip(1).Where(c => !IsNumeric(c.Type) && Unwrap(c.Type) != "String"))
                 {
-                    yield return $"column {c.Name} is {c.Type}, not a number";
+                    yield return $"column {c.Name} is {c.Type}, not a number or a label";
+                }
+
+                if (!result.Columns.Skip(1).Any(c => IsNumeric(c.Type)))
+                {
+                    yield return "no numeric column to plot";
                 }
 
                 break;
@@ -48,6 +55,26 @@ internal static class ResultShape
             default:
                 yield return $"no shape known for panel type {panelType}";
                 break;
+        }
+    }
+
+    /// <summary>What Grafana reads from an annotation query's rows: a <c>time</c> and a <c>text</c>.</summary>
+    public static IEnumerable<string> AnnotationProblems(QueryResult result)
+    {
+        if (result.Rows.Count == 0)
+        {
+            yield return "no rows";
+        }
+
+        var time = result.Columns.FirstOrDefault(c => c.Name == "time");
+        if (time is null || !Unwrap(time.Type).StartsWith("DateTime", StringComparison.Ordinal))
+        {
+            yield return $"no DateTime column named time ({time?.Type ?? "missing"})";
+        }
+
+        if (!result.Columns.Any(c => c.Name == "text"))
+        {
+            yield return "no column named text";
         }
     }
 

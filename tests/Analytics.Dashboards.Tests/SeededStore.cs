@@ -11,7 +11,7 @@ namespace Analytics.Dashboards.Tests;
 
 /// <summary>
 /// chDB with the QoE schema in the <c>analytics</c> database (the dashboards' default), holding a few
-/// minutes of simulated traffic replayed through the real pipeline, plus two incidents (one open).
+/// minutes of simulated traffic replayed through the real pipeline, plus two incidents (one open) and a CDN steering decision.
 /// </summary>
 public sealed class SeededStore : IAsyncLifetime
 {
@@ -94,6 +94,15 @@ public sealed class SeededStore : IAsyncLifetime
                 ('seeded-1', 'operator', 2, 'acknowledged', {{At(180)}}, {{At(180)}}, 'noc', 0, 0, 'acknowledged by noc'),
                 ('seeded-1', 'operator', 3, 'resolved', {{At(420)}}, {{At(420)}}, 'noc', 0, 0, 'resolved by noc'),
                 ('seeded-2', 'manager', 1, 'opened', {{At(90)}}, {{At(90)}}, 'alerting', 1, 0, 'opened')
+            """);
+
+        // The P0 at iad-1 steered a share of the POP away (a dry run, as the demo runs): the steering annotation.
+        await Connection.ExecuteAsync(
+            $$$"""
+            INSERT INTO {{{Database}}}.incident_actions (decision_id, incident_id, seq, rule, severity, action, target, decision, reason, params, steered_share, at)
+            VALUES
+                ('seeded-steer-1', 'seeded-1', 1, 'PopStartFailures', 'P0', 'cdn_steer', 'cdn=oca,pop=iad-1', 'dry_run',
+                 'PopStartFailures (P0): VSF at POP iad-1', '{"percent":30,"to":{"cdn":"akamai"}}', 0.3, {{{At(65)}}})
             """);
     }
 

@@ -5,6 +5,9 @@ namespace Analytics.Dashboards.Tests.Grafana;
 /// <summary>A panel's query: the SQL the plugin receives, and what the panel does with it.</summary>
 internal sealed record PanelQuery(int PanelId, string Title, string PanelType, string Sql);
 
+/// <summary>An annotation query of a datasource: its name and the SQL the plugin receives.</summary>
+internal sealed record AnnotationSql(string Name, string Sql);
+
 /// <summary>A template variable of a dashboard, with its SQL when it is a query variable.</summary>
 internal sealed record Variable(string Name, string Type, string? Sql);
 
@@ -61,6 +64,13 @@ internal sealed class Dashboard
         => from v in Root["templating"]?["list"]?.AsArray() ?? []
            let type = (string)v!["type"]!
            select new Variable((string)v["name"]!, type, type == "query" ? QueryOf(v) : null);
+
+    /// <summary>The annotation queries of <c>annotations.list</c> that run SQL (not Grafana's built-in one).</summary>
+    public IEnumerable<AnnotationSql> Annotations
+        => from a in Root["annotations"]?["list"]?.AsArray() ?? []
+           let sql = (string?)a!["target"]?["rawSql"]
+           where sql is not null
+           select new AnnotationSql((string)a["name"]!, sql);
 
     /// <summary>Every <c>datasource</c> reference anywhere in the model.</summary>
     public IEnumerable<JsonObject> DatasourceRefs => Find(Root, "datasource");

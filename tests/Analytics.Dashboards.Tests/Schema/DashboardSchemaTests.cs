@@ -19,6 +19,13 @@ public sealed class DashboardSchemaTests
     private const string JsonOfEnums =
         "type Json<T> = T extends string ? `${T}` : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;";
 
+    // The schema types an annotation's target as the built-in Grafana datasource's (its own comment: "TODO..
+    // this should just be a normal query target"). Grafana saves a datasource's annotation query there, next
+    // to those fields (which stay required and typed): the query's own fields (rawSql, ...) are let through.
+    private const string AnnotationTargets =
+        "type Annotation = Omit<AnnotationQuery, 'target'> & { target?: AnnotationTarget & { [key: string]: unknown } };\n"
+        + "type Checked = Omit<Dashboard, 'annotations'> & { annotations?: { list?: Annotation[] } };";
+
     public static TheoryData<string> Dashboards()
     {
         var data = new TheoryData<string>();
@@ -45,8 +52,7 @@ public sealed class DashboardSchemaTests
     [InlineData("a wrong enum value", "absolutely", "\"absolutely\"' is not assignable")]
     public void The_check_catches_a_broken_dashboard(string what, string mutation, string expected)
     {
-        var first = Directory.GetFiles(Path.Combine(Root, "dashboards"), "*.json").Order(StringComparer.Ordinal).First();
-        var dashboard = JsonNode.Parse(File.ReadAllText(first))!.AsObject();
+        var dashboard = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "dashboards", "noc-overview.json")))!.AsObject();
         var stat = dashboard["panels"]!.AsArray().First(p => p!["fieldConfig"]?["defaults"]?["thresholds"] is not null)!;
         switch (mutation)
         {
@@ -92,7 +98,7 @@ public sealed class DashboardSchemaTests
         try
         {
             var source = Path.Combine(dir, Path.GetFileNameWithoutExtension(name) + ".ts");
-            File.WriteAllText(source, $"import type {{ Dashboard }} from '{SchemaImport}';\n\n{JsonOfEnums}\n\nconst dashboard: Json<Dashboard> = {json};\n\nexport default dashboard;\n");
+            File.WriteAllText(source, $"import type {{ AnnotationQuery, AnnotationTarget, Dashboard }} from '{SchemaImport}';\n\n{JsonOfEnums}\n{AnnotationTargets}\n\nconst dashboard: Json<Checked> = {json};\n\nexport default dashboard;\n");
             var start = new ProcessStartInfo("node", ["--", tsc, "--noEmit", "--strict", "--skipLibCheck", "--pretty", "false", source])
             {
                 RedirectStandardOutput = true,
