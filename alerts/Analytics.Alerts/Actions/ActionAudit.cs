@@ -18,11 +18,7 @@ internal sealed class ActionAudit
 
     public ActionAudit(IClickHouseConnection connection, string database)
     {
-        if (!ClickHouseSql.IsIdentifier(database))
-        {
-            throw new ArgumentException($"\"{database}\" is not a database name (letters, digits and _).", nameof(database));
-        }
-
+        ClickHouseSql.RequireDatabase(database);
         _connection = connection;
         _table = $"{database}.incident_actions";
     }
@@ -31,7 +27,7 @@ internal sealed class ActionAudit
     {
         if (decisions.Count > 0)
         {
-            await _connection.InsertAsync(_table, "JSONEachRow", Rows(decisions), ct);
+            await _connection.InsertJsonRowsAsync(_table, decisions, Write, ct);
         }
     }
 
@@ -94,33 +90,19 @@ internal sealed class ActionAudit
         return decisions;
     }
 
-    private static byte[] Rows(IEnumerable<ActionDecision> decisions)
+    private static void Write(Utf8JsonWriter w, ActionDecision d)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            foreach (var d in decisions)
-            {
-                w.Reset(buffer);
-                w.WriteStartObject();
-                w.WriteString("decision_id", d.DecisionId);
-                w.WriteString("incident_id", d.IncidentId);
-                w.WriteNumber("seq", d.Seq);
-                w.WriteString("rule", d.Rule);
-                w.WriteString("severity", d.Severity.ToString());
-                w.WriteString("action", d.Kind.Name());
-                w.WriteString("target", d.Target);
-                w.WriteString("decision", d.Outcome.Name());
-                w.WriteString("reason", d.Reason);
-                w.WriteString("params", d.Params);
-                w.WriteNumber("steered_share", d.SteeredShare);
-                w.WriteString("at", EventTime.Format(d.AtMs));
-                w.WriteEndObject();
-                w.Flush();
-                buffer.WriteByte((byte)'\n');
-            }
-        }
-
-        return buffer.ToArray();
+        w.WriteString("decision_id", d.DecisionId);
+        w.WriteString("incident_id", d.IncidentId);
+        w.WriteNumber("seq", d.Seq);
+        w.WriteString("rule", d.Rule);
+        w.WriteString("severity", d.Severity.ToString());
+        w.WriteString("action", d.Kind.Name());
+        w.WriteString("target", d.Target);
+        w.WriteString("decision", d.Outcome.Name());
+        w.WriteString("reason", d.Reason);
+        w.WriteString("params", d.Params);
+        w.WriteNumber("steered_share", d.SteeredShare);
+        w.WriteString("at", EventTime.Format(d.AtMs));
     }
 }

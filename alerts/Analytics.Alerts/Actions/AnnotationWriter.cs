@@ -16,11 +16,7 @@ internal sealed class AnnotationWriter
 
     public AnnotationWriter(IClickHouseConnection connection, string database)
     {
-        if (!ClickHouseSql.IsIdentifier(database))
-        {
-            throw new ArgumentException($"\"{database}\" is not a database name (letters, digits and _).", nameof(database));
-        }
-
+        ClickHouseSql.RequireDatabase(database);
         _connection = connection;
         _table = $"{database}.annotations";
     }

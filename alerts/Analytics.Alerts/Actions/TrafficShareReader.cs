@@ -23,11 +23,7 @@ internal sealed class TrafficShareReader
 
     public TrafficShareReader(IClickHouseConnection connection, string database)
     {
-        if (!ClickHouseSql.IsIdentifier(database))
-        {
-            throw new ArgumentException($"\"{database}\" is not a database name (letters, digits and _).", nameof(database));
-        }
-
+        ClickHouseSql.RequireDatabase(database);
         _connection = connection;
         _database = database;
     }

@@ -18,11 +18,7 @@ internal sealed class NotificationLog
 
     public NotificationLog(IClickHouseConnection connection, string database)
     {
-        if (!ClickHouseSql.IsIdentifier(database))
-        {
-            throw new ArgumentException($"\"{database}\" is not a database name (letters, digits and _).", nameof(database));
-        }
-
+        ClickHouseSql.RequireDatabase(database);
         _connection = connection;
         _table = $"{database}.notification_log";
     }
@@ -31,7 +27,7 @@ internal sealed class NotificationLog
     {
         if (attempts.Count > 0)
         {
-            await _connection.InsertAsync(_table, "JSONEachRow", Rows(attempts), ct);
+            await _connection.InsertJsonRowsAsync(_table, attempts, Write, ct);
         }
     }
 
@@ -104,35 +100,21 @@ internal sealed class NotificationLog
     public static IncidentChange ReadChange(string json)
         => JsonSerializer.Deserialize<IncidentChange>(json, IncidentJson.Options) ?? throw new IncidentStateException("?", "a queued notification's change is null");
 
-    private static byte[] Rows(IEnumerable<NotificationAttempt> attempts)
+    private static void Write(Utf8JsonWriter w, NotificationAttempt a)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            foreach (var a in attempts)
-            {
-                w.Reset(buffer);
-                w.WriteStartObject();
-                w.WriteString("notification_id", a.NotificationId);
-                w.WriteString("receiver", a.Receiver);
-                w.WriteString("receiver_kind", a.ReceiverKind);
-                w.WriteString("incident_id", a.IncidentId);
-                w.WriteNumber("seq", a.Seq);
-                w.WriteString("event_kind", a.EventKind);
-                w.WriteString("dedup_key", a.DedupKey);
-                w.WriteNumber("attempt", a.Attempt);
-                w.WriteString("status", a.Status.ToString().ToLowerInvariant());
-                w.WriteNumber("http_status", a.HttpStatus);
-                w.WriteString("error", a.Error);
-                w.WriteNumber("duration_ms", a.DurationMs);
-                w.WriteString("at", EventTime.Format(a.AtMs));
-                w.WriteString("change", a.Change);
-                w.WriteEndObject();
-                w.Flush();
-                buffer.WriteByte((byte)'\n');
-            }
-        }
-
-        return buffer.ToArray();
+        w.WriteString("notification_id", a.NotificationId);
+        w.WriteString("receiver", a.Receiver);
+        w.WriteString("receiver_kind", a.ReceiverKind);
+        w.WriteString("incident_id", a.IncidentId);
+        w.WriteNumber("seq", a.Seq);
+        w.WriteString("event_kind", a.EventKind);
+        w.WriteString("dedup_key", a.DedupKey);
+        w.WriteNumber("attempt", a.Attempt);
+        w.WriteString("status", a.Status.ToString().ToLowerInvariant());
+        w.WriteNumber("http_status", a.HttpStatus);
+        w.WriteString("error", a.Error);
+        w.WriteNumber("duration_ms", a.DurationMs);
+        w.WriteString("at", EventTime.Format(a.AtMs));
+        w.WriteString("change", a.Change);
     }
 }

@@ -23,11 +23,7 @@ internal sealed class IncidentStore
 
     public IncidentStore(IClickHouseConnection connection, string database, TimeProvider? time = null)
     {
-        if (!ClickHouseSql.IsIdentifier(database))
-        {
-            throw new ArgumentException($"\"{database}\" is not a database name (letters, digits and _).", nameof(database));
-        }
-
+        ClickHouseSql.RequireDatabase(database);
         _connection = connection;
         _database = database;
         _time = time ?? TimeProvider.System;
@@ -173,23 +169,7 @@ internal sealed class IncidentStore
     private ulong Version(int seq) => ((ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() * 1000) + (ulong)Math.Min(seq, 999);
 
     private Task InsertAsync(string table, IEnumerable<Action<Utf8JsonWriter>> rows, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            foreach (var row in rows)
-            {
-                w.Reset(buffer);
-                w.WriteStartObject();
-                row(w);
-                w.WriteEndObject();
-                w.Flush();
-                buffer.WriteByte((byte)'\n');
-            }
-        }
-
-        return _connection.InsertAsync($"{_database}.{table}", "JSONEachRow", buffer.ToArray(), ct);
-    }
+        => _connection.InsertJsonRowsAsync($"{_database}.{table}", rows, (w, row) => row(w), ct);
 
     private static Action<Utf8JsonWriter> EventRow(
         string id, string source, long seq, string kind, long eventMs, long wallMs, long? windowMs, string actor, bool notified, bool muted, string detail) => w =>

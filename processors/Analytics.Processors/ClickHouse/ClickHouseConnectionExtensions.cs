@@ -69,6 +69,30 @@ internal static class ClickHouseConnectionExtensions
         return connection.InsertAsync(table, "JSONEachRow", buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct);
     }
 
+    /// <summary>
+    /// Inserts rows as JSONEachRow, each object's fields written by <paramref name="write"/> (for column
+    /// formats the serializer would not produce, such as DateTime64 text).
+    /// </summary>
+    public static Task InsertJsonRowsAsync<T>(
+        this IClickHouseConnection connection, string table, IEnumerable<T> rows, Action<Utf8JsonWriter, T> write, CancellationToken ct = default)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            foreach (var row in rows)
+            {
+                w.Reset(buffer);
+                w.WriteStartObject();
+                write(w, row);
+                w.WriteEndObject();
+                w.Flush();
+                buffer.WriteByte((byte)'\n');
+            }
+        }
+
+        return connection.InsertAsync(table, "JSONEachRow", buffer.ToArray(), ct);
+    }
+
     private static string UnescapeTabSeparated(ReadOnlySpan<char> value)
     {
         if (!value.Contains('\\'))

@@ -8,6 +8,12 @@ internal static partial class ClickHouseSql
     /// <summary>A plain identifier: letters, digits, underscore; not starting with a digit.</summary>
     public static bool IsIdentifier(string? name) => name is not null && Identifier().IsMatch(name);
 
+    /// <summary>A database name as the stores splice it into SQL: a plain identifier.</summary>
+    public static string RequireDatabase(string database)
+        => IsIdentifier(database)
+            ? database
+            : throw new ArgumentException($"\"{database}\" is not a database name (letters, digits and _).", nameof(database));
+
     /// <summary>A table name as INSERT takes it: <c>table</c> or <c>database.table</c>, each part a plain identifier.</summary>
     public static string RequireTable(string table)
         => table is not null && Table().IsMatch(table)

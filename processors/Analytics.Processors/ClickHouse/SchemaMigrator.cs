@@ -40,11 +40,7 @@ internal sealed class SchemaMigrator
     /// <summary>Applies the migrations not yet recorded, in order; returns those it applied.</summary>
     public async Task<IReadOnlyList<Migration>> MigrateAsync(string database, IReadOnlyList<Migration> migrations, CancellationToken ct = default)
     {
-        if (!ClickHouseSql.IsIdentifier(database))
-        {
-            throw new ArgumentException($"\"{database}\" is not a database name (letters, digits and _).", nameof(database));
-        }
-
+        ClickHouseSql.RequireDatabase(database);
         CheckOrder(migrations);
         await _connection.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {database}", ct);
         await _connection.ExecuteAsync(
