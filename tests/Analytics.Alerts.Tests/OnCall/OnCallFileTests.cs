@@ -1,6 +1,7 @@
 using Analytics.Alerts.Notifiers;
 using Analytics.Alerts.OnCall;
 using Analytics.Alerts.Rules;
+using Analytics.Alerts.Tests.Rules;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Analytics.Alerts.Tests.OnCall;
@@ -88,21 +89,10 @@ public sealed class OnCallFileTests
     [InlineData("deploy/alerting/oncall.yaml")]
     public void The_shipped_on_call_files_are_valid(string file)
     {
-        var (config, problems) = OnCallFile.Check(Path.Combine(RepositoryRoot(), file));
+        var (config, problems) = OnCallFile.Check(Path.Combine(RuleFiles.Root, file));
 
         Assert.True(config is not null, string.Join("\n", problems));
         Assert.DoesNotContain(problems, p => p.IsError);
         Assert.NotEmpty(config.Receivers);
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "Analytics.sln")))
-        {
-            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("Analytics.sln not found above the test binaries");
-        }
-
-        return dir;
     }
 }

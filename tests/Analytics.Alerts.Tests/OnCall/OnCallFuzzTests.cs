@@ -1,5 +1,6 @@
 using Analytics.Alerts.OnCall;
 using Analytics.Alerts.Rules;
+using Analytics.Alerts.Tests.Rules;
 
 namespace Analytics.Alerts.Tests.OnCall;
 
@@ -14,7 +15,7 @@ public sealed class OnCallFuzzTests
     [Fact]
     public void Thousands_of_mangled_files_give_a_config_or_positioned_errors_never_an_exception()
     {
-        var lines = File.ReadAllLines(Path.Combine(OnCallFileTests.RepositoryRoot(), "alerts", "oncall.example.yaml"));
+        var lines = File.ReadAllLines(Path.Combine(RuleFiles.Root, "alerts", "oncall.example.yaml"));
         var random = new Random(20261129);
         var (valid, invalid) = (0, 0);
         for (var i = 0; i < 5_000; i++)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Analytics.Dashboards.Tests.Grafana;
 
 namespace Analytics.Dashboards.Tests.Schema;
 
@@ -26,22 +27,11 @@ public sealed class DashboardSchemaTests
         "type Annotation = Omit<AnnotationQuery, 'target'> & { target?: AnnotationTarget & { [key: string]: unknown } };\n"
         + "type Checked = Omit<Dashboard, 'annotations'> & { annotations?: { list?: Annotation[] } };";
 
-    public static TheoryData<string> Dashboards()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(Root, "dashboards"), "*.json").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileName(file));
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Dashboards))]
+    [MemberData(nameof(Dashboard.Names), MemberType = typeof(Dashboard))]
     public void Each_dashboard_type_checks_against_grafanas_published_schema(string file)
     {
-        var (code, output) = Check(file, File.ReadAllText(Path.Combine(Root, "dashboards", file)));
+        var (code, output) = Check(file, File.ReadAllText(Path.Combine(Dashboard.Folder, file)));
 
         Assert.True(code == 0, $"{file} does not match @grafana/schema's Dashboard:\n{output}");
     }
@@ -52,7 +42,7 @@ public sealed class DashboardSchemaTests
     [InlineData("a wrong enum value", "absolutely", "\"absolutely\"' is not assignable")]
     public void The_check_catches_a_broken_dashboard(string what, string mutation, string expected)
     {
-        var dashboard = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "dashboards", "noc-overview.json")))!.AsObject();
+        var dashboard = JsonNode.Parse(File.ReadAllText(Path.Combine(Dashboard.Folder, "noc-overview.json")))!.AsObject();
         var stat = dashboard["panels"]!.AsArray().First(p => p!["fieldConfig"]?["defaults"]?["thresholds"] is not null)!;
         switch (mutation)
         {
@@ -73,19 +63,8 @@ public sealed class DashboardSchemaTests
         Assert.Contains(expected, output, StringComparison.Ordinal);
     }
 
-    private static string Root
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(dir, "Analytics.sln")))
-            {
-                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("Analytics.sln not found above the test binaries");
-            }
-
-            return dir;
-        }
-    }
+    // The repository root: the dashboards folder's parent (.tools lives there).
+    private static string Root => Path.GetDirectoryName(Dashboard.Folder)!;
 
     /// <summary>Type-checks the dashboard as a literal of type Dashboard; returns tsc's exit code and output.</summary>
     private static (int Code, string Output) Check(string name, string json)
