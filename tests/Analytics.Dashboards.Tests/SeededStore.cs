@@ -1,17 +1,19 @@
 using System.Text.Json;
+using Analytics.Ingest.Kafka;
 using Analytics.Ingest.Simulator;
 using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Pipeline;
 using Analytics.Processors.Pipeline.Replay;
 using Analytics.Processors.Sinks;
 using Analytics.Testing;
+using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Analytics.Dashboards.Tests;
 
 /// <summary>
 /// chDB with the QoE schema in the <c>analytics</c> database (the dashboards' default), holding a few
-/// minutes of simulated traffic replayed through the real pipeline, plus two incidents (one open) and a CDN steering decision.
+/// minutes of simulated traffic run through the real processor over the mock Kafka, plus two incidents (one open) and a CDN steering decision.
 /// </summary>
 public sealed class SeededStore : IAsyncLifetime
 {
@@ -33,7 +35,8 @@ public sealed class SeededStore : IAsyncLifetime
         Connection = await ChDbConnection.OpenAsync(new ChDbOptions { Path = DataPath });
         await Connection.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {Database}");
         await new SchemaMigrator(Connection).MigrateAsync(Database, QoeTables.Migrations);
-        await ReplayAsync();
+        await ProcessAsync();
+        await RollUpAsync();
         (From, To) = await SeededRangeAsync();
         await SeedIncidentsAsync();
     }
@@ -51,23 +54,84 @@ public sealed class SeededStore : IAsyncLifetime
         }
     }
 
-    private async Task ReplayAsync()
+    // The real processor over the mock Kafka, bounded: QoE rows, progress and pipeline_health, whose
+    // samples are stamped by a clock set to the seeded traffic's time so they fall in the same range.
+    private async Task ProcessAsync()
     {
+        var start = SimulatedTraffic.RecentStartMs + (19 * 3_600_000L);
         var simulation = new SimulatorOptions
         {
             Seed = 11,
-            StartTimeMs = SimulatedTraffic.RecentStartMs + (19 * 3_600_000L),
+            StartTimeMs = start,
             ConcurrentSessions = 400,
             Duration = TimeSpan.FromMinutes(4),
+            // Some of every kind of bad beacon, for the pipeline health panels.
+            OutOfOrderFraction = 0.02,
+            LateFraction = 0.005,
+            TooLateFraction = 0.002,
+            DuplicateFraction = 0.005,
+            MalformedFraction = 0.005,
         };
-        var messages = TrafficGenerator.Generate(simulation)
-            .Select(m => new ReplayMessage(ReplayPipeline.PartitionOf(m.Key, Partitions), m.Key, m.Value, m.DeliveryTimeMs));
-        var count = await ReplayPipeline.IntoClickHouseAsync(
-            messages, new ProcessorOptions { Workers = 2 }, Connection, Database, "test/dashboards", Partitions, "dashboards-test", null, NullLogger.Instance, CancellationToken.None);
+        using var cluster = new MockKafkaCluster(brokerCount: 1);
+        var kafka = new KafkaOptions
+        {
+            BootstrapServers = cluster.Bootstrap,
+            Topic = "beacons",
+            DeadLetterTopic = "beacons-dlq",
+            GroupId = "dashboards-test",
+            SessionTimeout = TimeSpan.FromSeconds(3),
+        }.Validate();
+        cluster.CreateTopic(kafka.Topic, Partitions);
+        cluster.CreateTopic(kafka.DeadLetterTopic, 1);
+        var count = Produce(kafka, TrafficGenerator.Generate(simulation));
         if (count < 1000)
         {
             throw new InvalidOperationException($"only {count} beacons seeded");
         }
+
+        var clock = new ShiftedTime(DateTimeOffset.FromUnixTimeMilliseconds(start + 120_000));
+        var options = new ProcessorOptions { Workers = 2, CheckpointInterval = TimeSpan.FromSeconds(1), HealthInterval = TimeSpan.FromSeconds(1), InstanceId = "dashboards-test" };
+        var host = ProcessorHost.ForClickHouse(kafka, options, new SinkOptions { Database = Database, FlushInterval = TimeSpan.FromMilliseconds(200) }, Connection, clock, NullLogger.Instance, stopAtEnd: true);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await host.RunAsync(timeout.Token);
+    }
+
+    // The hourly rollups, then the daily ones from them, now rather than at their next refresh.
+    private async Task RollUpAsync()
+    {
+        foreach (var grain in new[] { "1h", "1d" })
+        {
+            foreach (var cube in new[] { "delivery", "client", "content" })
+            {
+                await Connection.ExecuteAsync($"SYSTEM REFRESH VIEW {Database}.qoe_{cube}_{grain}_mv");
+                await Connection.ExecuteAsync($"SYSTEM WAIT VIEW {Database}.qoe_{cube}_{grain}_mv");
+            }
+        }
+    }
+
+    private static long Produce(KafkaOptions kafka, IEnumerable<SimulatedMessage> messages)
+    {
+        LibRdKafka.EnsureLoaded();
+        using var producer = new ProducerBuilder<byte[], byte[]>(kafka.ToProducerConfig()).Build();
+        long count = 0;
+        var failed = 0;
+        foreach (var m in messages)
+        {
+            producer.Produce(
+                new TopicPartition(kafka.Topic, ReplayPipeline.PartitionOf(m.Key, Partitions)),
+                new Message<byte[], byte[]> { Key = m.Key, Value = m.Value, Timestamp = new Timestamp(m.DeliveryTimeMs, TimestampType.CreateTime) },
+                r =>
+                {
+                    if (r.Error.IsError)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                });
+            count++;
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(60));
+        return failed == 0 ? count : throw new InvalidOperationException($"{failed} beacons were not produced");
     }
 
     // The simulator opens no incidents: a resolved P0 and an open P1 inside the seeded range, with their
@@ -127,4 +191,12 @@ public sealed class SeededStore : IAsyncLifetime
 public sealed class SeededStoreCollection : ICollectionFixture<SeededStore>
 {
     public const string Name = "seeded chDB";
+}
+
+/// <summary>The system clock, moved to start at another moment.</summary>
+internal sealed class ShiftedTime(DateTimeOffset start) : TimeProvider
+{
+    private readonly TimeSpan _shift = start - TimeProvider.System.GetUtcNow();
+
+    public override DateTimeOffset GetUtcNow() => TimeProvider.System.GetUtcNow() + _shift;
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Threading.Channels;
 using Analytics.Processors.Checkpoints;
 using Analytics.Processors.ClickHouse;
+using Analytics.Processors.Health;
 using Analytics.Processors.Progress;
 using Analytics.Processors.Sinks;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed class ClickHouseOutput : IPipelineOutput
     private readonly ILogger _log;
     private CheckpointStore? _checkpoints;
     private ClickHouseSink? _sink;
+    private PipelineHealthStore? _health;
 
     public ClickHouseOutput(IClickHouseConnection clickHouse, SinkOptions options, TimeProvider time, ILogger log)
     {
@@ -53,7 +55,11 @@ internal sealed class ClickHouseOutput : IPipelineOutput
         {
             TopicPartitions = context.TopicPartitions,
         };
-        _sink = new ClickHouseSink(_clickHouse, _checkpoints, progress, context.DeadLetters, _options, context.Committable, _time, _log);
+        _sink = new ClickHouseSink(_clickHouse, _checkpoints, progress, context.DeadLetters, _options, context.Committable, _time, _log)
+        {
+            Durability = context.Durability,
+        };
+        _health = new PipelineHealthStore(_clickHouse, _options.Database, context.ConsumerGroup, context.Instance);
     }
 
     public Task<StoredCheckpoint?> LoadCheckpointAsync(PartitionId partition, CancellationToken ct)
@@ -61,11 +67,14 @@ internal sealed class ClickHouseOutput : IPipelineOutput
 
     public Task RunAsync(CancellationToken ct) => Sink.RunAsync(ct);
 
+    public Task SaveHealthAsync(long atMs, IReadOnlyList<HealthSample> samples, CancellationToken ct)
+        => (_health ?? throw new InvalidOperationException("The output is not started.")).SaveAsync(atMs, samples, ct);
+
     private async Task VerifySchemaAsync(ProcessorOptions options, CancellationToken ct)
     {
         var expected = QoeTables.FactTables(options)
             .Append(QoeTables.Sessions).Append(QoeTables.LateEvents).Append(QoeTables.OrphanEvents)
-            .Append(QoeTables.Checkpoints).Append(ProgressStore.Table)
+            .Append(QoeTables.Checkpoints).Append(ProgressStore.Table).Append(PipelineHealthStore.Table)
             .ToList();
         var sql = $"SELECT name FROM system.tables WHERE database = {ClickHouseSql.Quote(_options.Database)}";
         var present = Encoding.UTF8.GetString(await _clickHouse.QueryAsync(sql, "TabSeparated", ct))

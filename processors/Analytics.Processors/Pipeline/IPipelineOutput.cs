@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Analytics.Ingest.DeadLetters;
 using Analytics.Processors.Checkpoints;
+using Analytics.Processors.Health;
 using Analytics.Processors.Sinks;
 
 namespace Analytics.Processors.Pipeline;
@@ -16,7 +17,11 @@ internal sealed record OutputContext(
     string Instance,
     int TopicPartitions,
     DeadLetterProducer DeadLetters,
-    Action<PartitionId, long> Committable);
+    Action<PartitionId, long> Committable)
+{
+    /// <summary>Where the output reports checkpoints and insert durations for <c>pipeline_health</c>; null when nobody reads them.</summary>
+    public DurabilityClock? Durability { get; init; }
+}
 
 /// <summary>Counts of what an output has made durable.</summary>
 internal sealed record OutputCounters(long RowsWritten, long Inserts, long Checkpoints, IReadOnlyDictionary<string, long> RowsByTable)
@@ -50,4 +55,7 @@ internal interface IPipelineOutput
     Task RunAsync(CancellationToken ct);
 
     OutputCounters Counters { get; }
+
+    /// <summary>Appends the instance's health samples (<c>pipeline_health</c>), taken at <paramref name="atMs"/>.</summary>
+    Task SaveHealthAsync(long atMs, IReadOnlyList<HealthSample> samples, CancellationToken ct);
 }

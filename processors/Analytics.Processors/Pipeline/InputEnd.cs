@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Confluent.Kafka;
 
 namespace Analytics.Processors.Pipeline;
@@ -10,22 +11,35 @@ internal sealed class InputEnd
 {
     private readonly string _topic;
     private readonly Dictionary<int, long> _endOffsets = [];
+    private readonly ConcurrentDictionary<int, long> _lagByPartition = new();
     private long _lag;
 
     public InputEnd(string topic) => _topic = topic;
 
     public long Lag => Interlocked.Read(ref _lag);
 
+    /// <summary>A partition's lag when last updated, or null if it was not assigned then.</summary>
+    public long? LagOf(int partition) => _lagByPartition.TryGetValue(partition, out var lag) ? lag : null;
+
     public void UpdateLag(IConsumer<byte[], byte[]> consumer, IEnumerable<KeyValuePair<int, PartitionProcessor>> assigned)
     {
         long lag = 0;
+        var seen = new HashSet<int>();
         foreach (var (p, processor) in assigned)
         {
+            seen.Add(p);
             var marks = consumer.GetWatermarkOffsets(new TopicPartition(_topic, p));
             if (marks.High != Offset.Unset)
             {
-                lag += Math.Max(0, marks.High.Value - processor.NextOffset);
+                var behind = Math.Max(0, marks.High.Value - processor.NextOffset);
+                _lagByPartition[p] = behind;
+                lag += behind;
             }
+        }
+
+        foreach (var gone in _lagByPartition.Keys.Where(p => !seen.Contains(p)))
+        {
+            _lagByPartition.TryRemove(gone, out _);
         }
 
         Interlocked.Exchange(ref _lag, lag);
@@ -55,6 +69,10 @@ internal sealed class InputEnd
         if (reached)
         {
             Interlocked.Exchange(ref _lag, 0);
+            foreach (var p in assigned)
+            {
+                _lagByPartition[p.Key] = 0;
+            }
         }
 
         return reached;

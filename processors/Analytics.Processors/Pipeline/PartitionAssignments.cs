@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Analytics.Processors.Checkpoints;
+using Analytics.Processors.Health;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,7 @@ internal sealed class PartitionAssignments
     private readonly Task _failed;
     private readonly ConcurrentDictionary<int, (PartitionProcessor Processor, PartitionOutput Output)> _assigned = new();
     private readonly PartitionCounters _released = new();
+    private readonly ConcurrentQueue<KeyValuePair<int, PartitionProcessor>> _retired = new();
     private long _coalescedReleased;
 
     public PartitionAssignments(
@@ -52,12 +54,27 @@ internal sealed class PartitionAssignments
 
     public string Source { get; set; } = "";
 
+    /// <summary>Told when a partition is assigned, so its checkpoint age starts there.</summary>
+    public DurabilityClock? Durability { get; init; }
+
     public bool IsEmpty => _assigned.IsEmpty;
 
     public ICollection<int> Partitions => _assigned.Keys;
 
     public IEnumerable<KeyValuePair<int, PartitionProcessor>> Processors
         => _assigned.Select(a => KeyValuePair.Create(a.Key, a.Value.Processor));
+
+    /// <summary>The partitions released since the previous call, for their last health figures.</summary>
+    public IReadOnlyList<KeyValuePair<int, PartitionProcessor>> TakeRetired()
+    {
+        var taken = new List<KeyValuePair<int, PartitionProcessor>>();
+        while (_retired.TryDequeue(out var r))
+        {
+            taken.Add(r);
+        }
+
+        return taken;
+    }
 
     /// <summary>Sums counts over the assigned partitions and those released earlier.</summary>
     public long Sum(Func<PartitionCounters, long> count)
@@ -83,6 +100,7 @@ internal sealed class PartitionAssignments
                 ? new PartitionProcessor(id, _options, output)
                 : PartitionCheckpoint.Restore(stored.Data, id, _options, output);
             _assigned[tp.Partition.Value] = (processor, output);
+            Durability?.Assigned(tp.Partition.Value);
             _idle.Seen(tp.Partition.Value, _time.GetTimestamp());
             _workers.Send(tp.Partition.Value, new AssignItem(processor, output));
             _log.LogInformation(
@@ -150,6 +168,7 @@ internal sealed class PartitionAssignments
             return false;
         }
 
+        _retired.Enqueue(KeyValuePair.Create(partition, owned.Processor));
         Interlocked.Add(ref _coalescedReleased, owned.Output.CoalescedRows);
         lock (_released)
         {

@@ -1,6 +1,7 @@
 using Analytics.Ingest.DeadLetters;
 using Analytics.Ingest.Kafka;
 using Analytics.Processors.ClickHouse;
+using Analytics.Processors.Health;
 using Analytics.Processors.Sinks;
 using Microsoft.Extensions.Logging;
 
@@ -23,6 +24,7 @@ internal sealed class ProcessorHost
     private readonly PipelineFailure _failure;
     private readonly OffsetCommitter _committer;
     private readonly InputEnd _end;
+    private readonly DurabilityClock _durability;
     private PartitionAssignments? _assignments;
     private DeadLetterProducer? _deadLetters;
 
@@ -43,6 +45,7 @@ internal sealed class ProcessorHost
         _failure = new PipelineFailure(log);
         _committer = new OffsetCommitter(_kafka.Topic, log);
         _end = new InputEnd(_kafka.Topic);
+        _durability = new DurabilityClock(time);
     }
 
     /// <summary>The processor writing to ClickHouse: how <c>run</c>, <c>demo</c>, the tests and the benchmarks build it.</summary>
@@ -68,7 +71,7 @@ internal sealed class ProcessorHost
         Source = KafkaClusterInfo.InputIdentity(clusterId, _kafka.Topic);
         using var deadLetters = new DeadLetterProducer(_kafka, _options.InstanceId);
         _deadLetters = deadLetters;
-        await _output.StartAsync(_options, new OutputContext(_kafka.GroupId, _options.InstanceId, topicPartitions, deadLetters, _committer.Committable), ct);
+        await _output.StartAsync(_options, new OutputContext(_kafka.GroupId, _options.InstanceId, topicPartitions, deadLetters, _committer.Committable) { Durability = _durability }, ct);
 
         _log.LogInformation("Reading {Topic} (source {Source}, {Partitions} partitions) as group {Group}; writing to {Output}.", _kafka.Topic, Source, topicPartitions, _kafka.GroupId, _output.Description);
 
@@ -77,9 +80,16 @@ internal sealed class ProcessorHost
             .ToArray();
         var pool = new WorkerPool(workers, _failure.Signal);
         var idle = new IdlePartitions(_options.IdleTimeout, _time);
-        _assignments = new PartitionAssignments(_options, _kafka.Topic, _output, pool, _committer, idle, _time, _log, _failure.Signal) { Source = Source };
+        _assignments = new PartitionAssignments(_options, _kafka.Topic, _output, pool, _committer, idle, _time, _log, _failure.Signal)
+        {
+            Source = Source,
+            Durability = _durability,
+        };
         var loop = new ConsumerLoop(_kafka, _options, _output.FlushInterval, pool, _assignments, _committer, idle, _end, _failure, _time, _log);
 
+        var health = new HealthReporter(Figures, _durability, _output.SaveHealthAsync, _options.HealthInterval, _time, _log);
+        using var stopHealth = new CancellationTokenSource();
+        var healthTask = _failure.Watch(Task.Run(() => health.RunAsync(stopHealth.Token), CancellationToken.None), "health reporter");
         using var abort = new CancellationTokenSource();
         var outputTask = _failure.Watch(Task.Run(() => _output.RunAsync(abort.Token), CancellationToken.None), "output");
         var workerTasks = workers.Select(w => _failure.Watch(Task.Run(() => w.RunAsync(abort.Token), CancellationToken.None), $"worker {w.Index}")).ToArray();
@@ -104,12 +114,41 @@ internal sealed class ProcessorHost
             await Task.WhenAll(workerTasks);
             _output.Input.TryComplete();
             await outputTask;
+            await stopHealth.CancelAsync();
+            await healthTask;
+
+            // The last figures, so the totals in pipeline_health cover the whole run.
+            using var last = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await health.ReportAsync(last.Token);
         }
         else
         {
             await abort.CancelAsync();
-            await Task.WhenAll(workerTasks.Append(outputTask).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            await stopHealth.CancelAsync();
+            await Task.WhenAll(workerTasks.Append(outputTask).Append(healthTask).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
             throw new PipelineFailedException(_failure.Exception!);
         }
+    }
+
+    private PipelineFigures Figures()
+    {
+        PartitionFigures Of(KeyValuePair<int, PartitionProcessor> a, bool retired) => new(
+            a.Key,
+            a.Value.Counters,
+            a.Value.Counters.Messages,
+            a.Value.Counters.TooLate,
+            a.Value.Counters.Orphans,
+            a.Value.Counters.Duplicates,
+            a.Value.ActiveSessions,
+            a.Value.Watermark,
+            _end.LagOf(a.Key),
+            retired);
+
+        // Retired first: a partition released and assigned again reports its new owner last.
+        var retired = _assignments?.TakeRetired() ?? [];
+        var partitions = retired.Select(a => Of(a, retired: true))
+            .Concat((_assignments?.Processors ?? []).Select(a => Of(a, retired: false)))
+            .ToList();
+        return new PipelineFigures(partitions, _deadLetters?.CountsByReason ?? new Dictionary<string, long>(), _output.Counters.RowsWritten);
     }
 }

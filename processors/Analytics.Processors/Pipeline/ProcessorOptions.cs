@@ -43,6 +43,9 @@ internal sealed record ProcessorOptions
     /// <summary>How often partition state is checkpointed so offsets can be committed.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the processor writes its own figures to <c>pipeline_health</c>.</summary>
+    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Names this processor instance in dead letters and logs.</summary>
     public string InstanceId { get; init; } = Environment.MachineName;
 
@@ -136,6 +139,11 @@ internal sealed record ProcessorOptions
         if (CheckpointInterval < TimeSpan.FromSeconds(1))
         {
             throw new OptionsValidationException(Component, nameof(CheckpointInterval), "must be at least 1 s", CheckpointInterval);
+        }
+
+        if (HealthInterval < TimeSpan.FromSeconds(1))
+        {
+            throw new OptionsValidationException(Component, nameof(HealthInterval), "must be at least 1 s", HealthInterval);
         }
 
         if (string.IsNullOrWhiteSpace(InstanceId))

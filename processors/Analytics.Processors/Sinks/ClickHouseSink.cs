@@ -4,6 +4,7 @@ using Analytics.Common;
 using Analytics.Ingest.DeadLetters;
 using Analytics.Processors.Checkpoints;
 using Analytics.Processors.ClickHouse;
+using Analytics.Processors.Health;
 using Analytics.Processors.Pipeline;
 using Analytics.Processors.Progress;
 using Microsoft.Extensions.Logging;
@@ -83,6 +84,9 @@ internal sealed class ClickHouseSink
     public long CheckpointsWritten;
     public long CheckpointBytes;
     public long ProgressWrites;
+
+    /// <summary>Told of each checkpoint and the duration of each insert, for <c>pipeline_health</c>.</summary>
+    public DurabilityClock? Durability { get; init; }
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -201,6 +205,7 @@ internal sealed class ClickHouseSink
         {
             Interlocked.Increment(ref CheckpointsWritten);
             Interlocked.Add(ref CheckpointBytes, checkpoint.State.Length);
+            Durability?.Checkpointed(checkpoint.Partition.Partition);
             _committable(checkpoint.Partition, checkpoint.NextOffset);
             checkpoint.Done?.TrySetResult();
         }
@@ -236,7 +241,9 @@ internal sealed class ClickHouseSink
 
             var data = RowBatch.InsertBody(batches);
             var rows = batches.Sum(b => b.Rows);
+            var started = _time.GetTimestamp();
             await WithRetriesAsync($"insert of {rows} rows into {table}", () => _connection.InsertAsync($"{_options.Database}.{table}", RowBinary.RowLayout.Format, data, ct), ct);
+            Durability?.Inserted(_time.GetElapsedTime(started));
             Interlocked.Add(ref RowsWritten, rows);
             _rowsByTable.AddOrUpdate(table, rows, (_, n) => n + rows);
             Interlocked.Increment(ref Inserts);

@@ -1,11 +1,12 @@
 using Analytics.Alerts.Rules;
+using Analytics.Testing;
 
 namespace Analytics.Alerts.Tests.Rules;
 
 /// <summary>The repository's rule pack and fixtures, and rule texts parsed in memory.</summary>
 internal static class RuleFiles
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
     public static string Pack => Path.Combine(Root, "alerts", "rules", "qoe.yaml");
 
@@ -18,16 +19,4 @@ internal static class RuleFiles
     /// <summary>A group of one 1m rule, with the rule body indented under "- ".</summary>
     public static string OneRule(string body, string window = "1m")
         => "groups:\n  - name: g\n    window: " + window + "\n    rules:\n      - " + string.Join("\n        ", body.Trim().Split('\n')) + "\n";
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Analytics.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return dir.FullName;
-    }
 }

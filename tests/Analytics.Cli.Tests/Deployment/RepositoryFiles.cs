@@ -1,3 +1,4 @@
+using Analytics.Testing;
 namespace Analytics.Cli.Tests.Deployment;
 
 /// <summary>
@@ -17,7 +18,7 @@ internal sealed class RepositoryFiles
     public string Root { get; }
 
     /// <summary>The checkout these tests were built from: the nearest directory above the test binaries holding Analytics.sln.</summary>
-    public static RepositoryFiles Checkout { get; } = new(FindRoot(), new Dictionary<string, string>());
+    public static RepositoryFiles Checkout { get; } = new(RepositoryRoot.Path, new Dictionary<string, string>());
 
     public RepositoryFiles With(string relativePath, string content)
         => new(Root, new Dictionary<string, string>(_replaced) { [Normalize(relativePath)] = content });
@@ -85,17 +86,4 @@ internal sealed class RepositoryFiles
     }
 
     private static string Normalize(string relativePath) => Relative(relativePath) ?? throw new ArgumentException($"{relativePath} leaves the repository.", nameof(relativePath));
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Analytics.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Analytics.sln above {AppContext.BaseDirectory}: run the tests from a checkout of the repository.");
-    }
 }

@@ -1,9 +1,14 @@
 using System.Text.Json.Nodes;
+using Analytics.Testing;
 
 namespace Analytics.Dashboards.Tests.Grafana;
 
 /// <summary>A panel's query: the SQL the plugin receives, and what the panel does with it.</summary>
-internal sealed record PanelQuery(int PanelId, string Title, string PanelType, string Sql);
+internal sealed record PanelQuery(int PanelId, string Title, string PanelType, string Sql)
+{
+    /// <summary>The fields the panel's overrides name (<c>byName</c> matchers): the query must return them.</summary>
+    public IReadOnlyList<string> FieldsNamed { get; init; } = [];
+}
 
 /// <summary>An annotation query of a datasource: its name and the SQL the plugin receives.</summary>
 internal sealed record AnnotationSql(string Name, string Sql);
@@ -25,21 +30,7 @@ internal sealed class Dashboard
     public JsonObject Root { get; }
 
     /// <summary>The repository's dashboards folder, found above the test binaries.</summary>
-    public static string Folder
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Analytics.sln")))
-                {
-                    return Path.Combine(dir.FullName, "dashboards");
-                }
-            }
-
-            throw new DirectoryNotFoundException("no Analytics.sln above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string Folder => RepositoryRoot.Combine("dashboards");
 
     /// <summary>The file names of every dashboard, for theories.</summary>
     public static TheoryData<string> Names() => new(FileNames());
@@ -58,7 +49,12 @@ internal sealed class Dashboard
            from target in panel["targets"]?.AsArray() ?? []
            let sql = (string?)target!["rawSql"]
            where sql is not null
-           select new PanelQuery((int)panel["id"]!, (string)panel["title"]!, (string)panel["type"]!, sql);
+           select new PanelQuery((int)panel["id"]!, (string)panel["title"]!, (string)panel["type"]!, sql)
+           {
+               FieldsNamed = [.. from o in panel["fieldConfig"]?["overrides"]?.AsArray() ?? []
+                                 where (string?)o!["matcher"]?["id"] == "byName"
+                                 select (string)o!["matcher"]!["options"]!],
+           };
 
     public IEnumerable<Variable> Variables
         => from v in Root["templating"]?["list"]?.AsArray() ?? []
