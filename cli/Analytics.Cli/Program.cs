@@ -27,6 +27,7 @@ internal static class Program
             RulesCommand.Create(),
             BacktestCommand.Create(),
             WebhookSinkCommand.Create(),
+            HealthCommand.Create(),
         };
         root.Options.Add(CommandSupport.ConfigFile);
         root.Options.Add(CommandSupport.Set);

@@ -7,6 +7,7 @@ using Analytics.Processors.ClickHouse;
 namespace Analytics.Cli.Tests.Commands;
 
 /// <summary><c>analytics incidents</c> in-process against an embedded store at a temporary --data-dir.</summary>
+[Collection(EmbeddedStoreCollection.Name)]
 public sealed class IncidentsCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("incidents-tests-").FullName;

@@ -44,7 +44,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
         { Compose, "command: [\"run\"]", "command: [\"migrate\"]", "the processor is `run`" },
         { Compose, "command: [\"run\"]", "command: [\"run\", \"--bootsrap\", \"kafka:9092\"]", "the CLI refuses its command line" },
         { Compose, "command: [\"run\"]", "command: [\"run\", \"--bounded\"]", "does not know which setting --bounded" },
-        { Compose, "    stop_grace_period: 60s\n    restart: unless-stopped\n", "    stop_grace_period: 60s\n", "restart is unset" },
+        { Compose, "      start_period: 60s\n    restart: unless-stopped\n", "      start_period: 60s\n", "restart is unset" },
         { Compose, "      kafka-init:\n        condition: service_completed_successfully\n      clickhouse:", "      clickhouse:", "must wait for kafka-init to create the topics" },
         { Compose, "      clickhouse:\n        condition: service_healthy\n    # On SIGTERM", "      clickhouse-server:\n        condition: service_healthy\n    # On SIGTERM", "depends on clickhouse-server, which is not a service" },
         { Compose, "      clickhouse:\n        condition: service_healthy\n    # On SIGTERM", "      clickhouse:\n        condition: service_healthy\n      simulator:\n        condition: service_started\n    # On SIGTERM", "always runs but depends on simulator" },
