@@ -264,10 +264,8 @@ public sealed class DetectCommandTests : IDisposable
 
     private static async Task<Run> Detect(params string[] args)
     {
-        var output = new StringWriter { NewLine = "\n" };
-        var error = new StringWriter { NewLine = "\n" };
-        var code = await Program.CreateRootCommand().Parse(["detect", .. args]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return new Run(code, output.ToString(), error.ToString());
+        var (code, output, error) = await CliRun.InvokeAsync(["detect", .. args]);
+        return new Run(code, output, error);
     }
 
     /// <summary>A 30-minute series with a daily cycle, noise and one spike, written as varied texts.</summary>

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Analytics.Alerts.Detectors;
@@ -86,10 +85,8 @@ public sealed partial class DetectScoreCommandTests
 
     private static async Task<(int Code, string Output, string Error)> Score(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await Program.CreateRootCommand().Parse(["detect", "score", .. args]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
+        var (code, output, error) = await CliRun.InvokeAsync(["detect", "score", .. args]);
+        return (code, output, error);
     }
 
     [GeneratedRegex(@"\[[^\]]*\]")]

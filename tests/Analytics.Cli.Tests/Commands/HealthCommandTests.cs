@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Health;
 using Analytics.Processors.Sinks;
@@ -54,13 +53,7 @@ public sealed class HealthCommandTests : IDisposable
         }
     }
 
-    private async Task<(int Code, string Output, string Error)> Health(params string[] args)
-    {
-        var output = new StringWriter { NewLine = "\n" };
-        var error = new StringWriter { NewLine = "\n" };
-        var code = await Program.CreateRootCommand().Parse(["--data-dir", _dir, "health", .. args]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<CliResult> Health(params string[] args) => CliRun.InvokeAsync(["--data-dir", _dir, "health", .. args]);
 }
 
 /// <summary>chDB opens one path per process at a time: the tests that use one take turns.</summary>

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Analytics.Alerts.Incidents;
 using Analytics.Alerts.Rules;
 using Analytics.Alerts.Slices;
@@ -52,11 +51,5 @@ public sealed class IncidentsCommandTests : IDisposable
         return changes[0].Incident.Id;
     }
 
-    private async Task<(int Code, string Output, string Error)> Incidents(params string[] args)
-    {
-        var output = new StringWriter { NewLine = "\n" };
-        var error = new StringWriter { NewLine = "\n" };
-        var code = await Program.CreateRootCommand().Parse(["--data-dir", _dir, "incidents", .. args]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<CliResult> Incidents(params string[] args) => CliRun.InvokeAsync(["--data-dir", _dir, "incidents", .. args]);
 }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.RegularExpressions;
 using Analytics.Cli.Tests.Deployment;
 
@@ -126,9 +125,7 @@ public sealed class RulesCommandTests : IDisposable
 
     private static async Task<(int Code, string Output, string Error)> Invoke(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await Program.CreateRootCommand().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
+        var (code, output, error) = await CliRun.InvokeAsync(args);
+        return (code, output, error);
     }
 }
