@@ -10,6 +10,7 @@ COPY common/Analytics.Common/Analytics.Common.csproj common/Analytics.Common/
 COPY alerts/Analytics.Alerts/Analytics.Alerts.csproj alerts/Analytics.Alerts/
 COPY ingest/Analytics.Ingest/Analytics.Ingest.csproj ingest/Analytics.Ingest/
 COPY processors/Analytics.Processors/Analytics.Processors.csproj processors/Analytics.Processors/
+COPY dashboards/Analytics.Noc/Analytics.Noc.csproj dashboards/Analytics.Noc/
 COPY cli/Analytics.Cli/Analytics.Cli.csproj cli/Analytics.Cli/
 RUN dotnet restore cli/Analytics.Cli/Analytics.Cli.csproj
 COPY common/Analytics.Common/ common/Analytics.Common/
@@ -18,6 +19,7 @@ COPY alerts/rules/ alerts/rules/
 COPY alerts/oncall.yaml alerts/oncall.example.yaml alerts/
 COPY ingest/Analytics.Ingest/ ingest/Analytics.Ingest/
 COPY processors/Analytics.Processors/ processors/Analytics.Processors/
+COPY dashboards/Analytics.Noc/ dashboards/Analytics.Noc/
 COPY cli/Analytics.Cli/ cli/Analytics.Cli/
 RUN dotnet publish cli/Analytics.Cli/Analytics.Cli.csproj -c Release --no-restore -o /app -p:UseAppHost=false
 

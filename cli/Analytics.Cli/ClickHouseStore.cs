@@ -23,6 +23,7 @@ internal static class ClickHouseStore
         return await ChDbConnection.OpenAsync(options, ct);
     }
 
-    public static Task MigrateAsync(IClickHouseConnection connection, string database, Action<string> progress, CancellationToken ct)
-        => new SchemaMigrator(connection, TimeProvider.System, progress).MigrateAsync(database, QoeTables.Migrations, ct);
+    /// <summary>Migrates <c>Sink:Database</c>, ON CLUSTER when <c>ClickHouse:Cluster</c> names one.</summary>
+    public static Task MigrateAsync(IClickHouseConnection connection, AnalyticsSettings settings, Action<string> progress, CancellationToken ct)
+        => new SchemaMigrator(connection, TimeProvider.System, progress, settings.ClickHouse.Validate().Cluster).MigrateAsync(settings.Sink.Database, QoeTables.Migrations, ct);
 }

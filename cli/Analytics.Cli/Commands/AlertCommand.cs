@@ -31,7 +31,7 @@ internal static class AlertCommand
             var stop = shutdown.Link(ct);
             var ruleSet = LoadRules(options);
             await using var store = await ClickHouseStore.OpenAsync(settings, readOnly: false, log, stop);
-            await ClickHouseStore.MigrateAsync(store, settings.Sink.Database, m => log.LogInformation("{Progress}", m), stop);
+            await ClickHouseStore.MigrateAsync(store, settings, m => log.LogInformation("{Progress}", m), stop);
             LocalWebhook.PrepareDefault();
             var onCall = OnCallFile.Load(Locate(options.OnCall));
             await using var runtime = await OnCallRuntime.StartAsync(onCall, ruleSet, settings.Delivery, settings.Kafka, store, settings.Sink.Database, TimeProvider.System, log, stop);

@@ -9,6 +9,7 @@ using Analytics.Cli.WebhookSink;
 using Analytics.Common;
 using Analytics.Ingest.Kafka;
 using Analytics.Ingest.Simulator;
+using Analytics.Noc.Wall;
 using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Pipeline;
 using Microsoft.Extensions.Logging;
@@ -30,11 +31,12 @@ internal static class DemoCommand
         var seed = new Option<ulong?>("--seed") { Description = "Simulator seed (default 42)" };
         var windows = new Option<string?>("--windows") { Description = "Window sizes (default 10s,1m: the NOC's and analysis)" };
         var port = new Option<int?>("--port") { Description = "Query endpoint port on 127.0.0.1 (default 8123, or a free one if taken)" };
+        var nocPort = new Option<int?>("--noc-port") { Description = "NOC wall port on 127.0.0.1 (default 8124, or a free one if taken)" };
         var partitions = new Option<int?>("--partitions") { Description = "Partitions of the beacon topic (default 6)" };
         var incident = SimulateCommand.IncidentOption();
         var command = new Command("demo", "Run Kafka, the device simulator, the processor and ClickHouse together, with a live view")
         {
-            duration, rate, seed, windows, port, partitions, incident,
+            duration, rate, seed, windows, port, nocPort, partitions, incident,
         };
         command.SetAction((parse, ct) => CommandSupport.Guard(() =>
         {
@@ -44,6 +46,7 @@ internal static class DemoCommand
                 ("Processor:Windows", parse.GetValue(windows)),
                 ("Broker:Partitions", parse.GetValue(partitions)?.ToString(CultureInfo.InvariantCulture)),
                 ("ClickHouse:Endpoint:Port", parse.GetValue(port)?.ToString(CultureInfo.InvariantCulture)),
+                ("Noc:Port", parse.GetValue(nocPort)?.ToString(CultureInfo.InvariantCulture)),
                 .. SimulateCommand.IncidentSettings(parse.GetValue(incident)),
                 ]);
             TimeSpan? limit = null;
@@ -80,10 +83,13 @@ internal static class DemoCommand
 
         Say($"Opening the embedded ClickHouse at {settings.ChDb.FullPath} …");
         await using var store = await ClickHouseStore.OpenAsync(settings, readOnly: false, log, stop);
-        await ClickHouseStore.MigrateAsync(store, settings.Sink.Database, m => log.LogInformation("{Progress}", m), stop);
+        await ClickHouseStore.MigrateAsync(store, settings, m => log.LogInformation("{Progress}", m), stop);
         await using var readOnlyStore = await ClickHouseStore.OpenAsync(settings, readOnly: true, log, stop);
         await using var endpoint = await StartEndpointAsync(settings, readOnlyStore, log, stop);
         EndpointFile.Write(settings.ChDb.FullPath, endpoint.Url);
+        await using var wall = settings.Noc.Enabled
+            ? await NocWallServer.StartOrMoveAsync(settings.Noc, readOnlyStore, settings.Sink.Database, TimeProvider.System, log, stop)
+            : null;
 
         Say("Starting an embedded 3-broker Kafka (librdkafka's mock cluster) …");
         using var broker = await BrokerHost.StartAsync(settings.Broker, stop);
@@ -107,6 +113,7 @@ internal static class DemoCommand
             ClickHouse endpoint: {endpoint.Url}  (read-only; database {settings.Sink.Database})
               query it:  ./analytics query "SELECT window_start, attempts, plays, start_time_p95_ms, rebuffering_ratio FROM qoe_delivery_1m_v ORDER BY window_start DESC LIMIT 10"
               or:        curl '{endpoint.Url}?database={settings.Sink.Database}&query=SELECT+count()+FROM+qoe_delivery_1m'
+            NOC wall: {(wall is null ? "off (Noc:Enabled=false)" : $"{wall.Url}  (open it in a browser: tiles, charts, incidents and pipeline health, live every {Durations.Format((long)settings.Noc.RefreshInterval.TotalMilliseconds)})")}
             Simulating {simulatorOptions.ResolveConcurrentSessions():N0} concurrent sessions ({simulatorOptions.EventsPerSecond:N0} beacons/s, seed {seed}); windows {string.Join(", ", processorOptions.Windows.Select(Durations.Format))}.
             Log: {logs.Path}
 

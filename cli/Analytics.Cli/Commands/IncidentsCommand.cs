@@ -141,7 +141,7 @@ internal static class IncidentsCommand
             {
                 var settings = CommandSupport.Settings(parse);
                 await using var connection = await OpenAsync(settings, ct);
-                await ClickHouseStore.MigrateAsync(connection, settings.Sink.Database, _ => { }, ct);
+                await ClickHouseStore.MigrateAsync(connection, settings, _ => { }, ct);
                 await body(new IncidentStore(connection, settings.Sink.Database, clock), new NotificationLog(connection, settings.Sink.Database));
                 return 0;
             },

@@ -15,7 +15,7 @@ internal static class MigrateCommand
             using var logging = CommandSupport.ConsoleLogging();
             var log = logging.CreateLogger("migrate");
             await using var store = await ClickHouseStore.OpenAsync(settings, readOnly: false, log, ct);
-            await ClickHouseStore.MigrateAsync(store, settings.Sink.Database, m => log.LogInformation("{Progress}", m), ct);
+            await ClickHouseStore.MigrateAsync(store, settings, m => log.LogInformation("{Progress}", m), ct);
             log.LogInformation("Schema of {Database} on {Store} is current.", settings.Sink.Database, store.Description);
             return 0;
         }));

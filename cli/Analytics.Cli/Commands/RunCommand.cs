@@ -28,7 +28,7 @@ internal static class RunCommand
             using var shutdown = new Shutdown(m => log.LogInformation("{Message}", m));
             var stop = shutdown.Link(ct);
             await using var store = await ClickHouseStore.OpenAsync(settings, readOnly: false, log, stop);
-            await ClickHouseStore.MigrateAsync(store, settings.Sink.Database, m => log.LogInformation("{Progress}", m), stop);
+            await ClickHouseStore.MigrateAsync(store, settings, m => log.LogInformation("{Progress}", m), stop);
             var host = ProcessorHost.ForClickHouse(settings.Kafka, settings.Processor, settings.Sink, store, TimeProvider.System, log, stopAtEnd: parse.GetValue(bounded));
             using var reporter = new Timer(_ => log.LogInformation("{Status}", StatusLine.Format(host.Status)), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
             await host.RunAsync(stop);

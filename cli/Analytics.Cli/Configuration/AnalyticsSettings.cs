@@ -3,6 +3,7 @@ using Analytics.Alerts.Evaluation;
 using Analytics.Common;
 using Analytics.Ingest.Kafka;
 using Analytics.Ingest.Simulator;
+using Analytics.Noc.Wall;
 using Analytics.Processors.ClickHouse;
 using Analytics.Processors.Pipeline;
 using Analytics.Processors.Sinks;
@@ -19,11 +20,27 @@ internal sealed record ClickHouseOptions
     /// <summary>"chdb" (the embedded engine, default) or "http" (a ClickHouse server).</summary>
     public string Backend { get; init; } = Embedded;
 
+    /// <summary>
+    /// The ClickHouse cluster (its name in the servers' remote_servers) that migrations create the schema on,
+    /// ON CLUSTER, sharded and replicated (docs/scale-out.md); empty (default) for a single server.
+    /// </summary>
+    public string Cluster { get; init; } = string.Empty;
+
     public ClickHouseOptions Validate()
     {
         if (Backend is not (Embedded or Server))
         {
             throw new OptionsValidationException("ClickHouse", nameof(Backend), $"must be \"{Embedded}\" or \"{Server}\"", Backend);
+        }
+
+        if (Cluster.Length > 0 && !ClickHouseSql.IsIdentifier(Cluster))
+        {
+            throw new OptionsValidationException("ClickHouse", nameof(Cluster), "must be empty or a cluster name (letters, digits and _)", Cluster);
+        }
+
+        if (Cluster.Length > 0 && Backend != Server)
+        {
+            throw new OptionsValidationException("ClickHouse", nameof(Cluster), $"needs Backend \"{Server}\": the embedded engine is one node", Cluster);
         }
 
         return this;
@@ -53,6 +70,7 @@ internal sealed class AnalyticsSettings
         ["Broker"] = typeof(BrokerHostOptions),
         ["Alerting"] = typeof(AlertOptions),
         ["Alerting:Delivery"] = typeof(DeliveryOptions),
+        ["Noc"] = typeof(NocWallOptions),
     };
 
     /// <summary>Environment variables with our prefix that are not settings (read by the scripts and native loaders).</summary>
@@ -80,11 +98,15 @@ internal sealed class AnalyticsSettings
         Broker = OptionsBinder.Bind(configuration, "Broker", new BrokerHostOptions());
         Alerting = OptionsBinder.Bind(configuration, "Alerting", new AlertOptions(), nested);
         Delivery = OptionsBinder.Bind(configuration, "Alerting:Delivery", new DeliveryOptions()).Validate();
+        Noc = OptionsBinder.Bind(configuration, "Noc", new NocWallOptions()).Validate();
     }
 
     public AlertOptions Alerting { get; }
 
     public DeliveryOptions Delivery { get; }
+
+    /// <summary>The NOC wall that `demo` and `serve` start beside the query endpoint.</summary>
+    public NocWallOptions Noc { get; }
 
     /// <summary>Where the embedded store lives unless told otherwise: $ANALYTICS_HOME/clickhouse (the ./analytics script sets ANALYTICS_HOME to the repository's .data).</summary>
     public static string DefaultDataDirectory => Path.Combine(Environment.GetEnvironmentVariable("ANALYTICS_HOME") ?? ".data", "clickhouse");

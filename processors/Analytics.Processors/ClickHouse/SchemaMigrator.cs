@@ -21,6 +21,8 @@ internal sealed record Migration(int Version, string Name, string Sql);
 /// and the migration is not recorded, so the next run starts it again from its first statement. Write statements
 /// that can run twice (CREATE … IF NOT EXISTS, ADD COLUMN IF NOT EXISTS). Two processes migrating the same database
 /// at the same moment are not coordinated; run migrations from one place (the processor at start-up).
+/// With a cluster name, every statement (these of the migrator too) is rendered by <see cref="ClusterSchema"/>
+/// and runs ON CLUSTER; checksums are still those of the migration files, so the record does not depend on it.
 /// </remarks>
 internal sealed class SchemaMigrator
 {
@@ -29,12 +31,15 @@ internal sealed class SchemaMigrator
     private readonly IClickHouseConnection _connection;
     private readonly TimeProvider _time;
     private readonly Action<string> _progress;
+    private readonly string _cluster;
 
-    public SchemaMigrator(IClickHouseConnection connection, TimeProvider? timeProvider = null, Action<string>? progress = null)
+    /// <summary>A migrator; <paramref name="cluster"/> names the ClickHouse cluster to migrate ON CLUSTER, empty for a single node.</summary>
+    public SchemaMigrator(IClickHouseConnection connection, TimeProvider? timeProvider = null, Action<string>? progress = null, string cluster = "")
     {
         _connection = connection;
         _time = timeProvider ?? TimeProvider.System;
         _progress = progress ?? (_ => { });
+        _cluster = cluster;
     }
 
     /// <summary>Applies the migrations not yet recorded, in order; returns those it applied.</summary>
@@ -42,11 +47,11 @@ internal sealed class SchemaMigrator
     {
         ClickHouseSql.RequireDatabase(database);
         CheckOrder(migrations);
-        await _connection.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {database}", ct);
-        await _connection.ExecuteAsync(
-            $"CREATE TABLE IF NOT EXISTS {database}.{TableName} (version UInt32, name String, checksum String, applied_at DateTime('UTC')) "
-            + "ENGINE = MergeTree ORDER BY version",
-            ct);
+        var cluster = _cluster.Length == 0 ? null : new ClusterSchema(_cluster, migrations);
+        foreach (var statement in OwnStatements(database, cluster))
+        {
+            await _connection.ExecuteAsync(statement, ct);
+        }
 
         var applied = new Dictionary<int, (string Name, string Checksum)>();
         foreach (var row in await _connection.QueryJsonRowsAsync(
@@ -85,7 +90,7 @@ internal sealed class SchemaMigrator
 
         foreach (var migration in pending)
         {
-            await ApplyAsync(database, migration, ct);
+            await ApplyAsync(database, migration, cluster, ct);
         }
 
         return pending;
@@ -133,9 +138,28 @@ internal sealed class SchemaMigrator
         }
     }
 
-    private async Task ApplyAsync(string database, Migration migration, CancellationToken ct)
+    /// <summary>The statements of one migration as they run: on a cluster, rendered for it.</summary>
+    public static IReadOnlyList<string> StatementsOf(Migration migration, ClusterSchema? cluster)
+        => cluster is null ? SplitStatements(migration.Sql) : [.. SplitStatements(migration.Sql).SelectMany(cluster.Render)];
+
+    /// <summary>What the migrator runs before reading its record: the database and schema_migrations.</summary>
+    public static IEnumerable<string> OwnStatements(string database, ClusterSchema? cluster)
     {
-        var statements = SplitStatements(migration.Sql);
+        string[] statements =
+        [
+            $"CREATE DATABASE IF NOT EXISTS {database}",
+            $"CREATE TABLE IF NOT EXISTS {database}.{TableName} (version UInt32, name String, checksum String, applied_at DateTime('UTC')) "
+                + "ENGINE = MergeTree ORDER BY version",
+        ];
+        // On a cluster the record is replicated to every node; this node must have caught up before it is read.
+        return cluster is null
+            ? statements
+            : [.. statements.SelectMany(cluster.Render), $"SYSTEM SYNC REPLICA {database}.{TableName}"];
+    }
+
+    private async Task ApplyAsync(string database, Migration migration, ClusterSchema? cluster, CancellationToken ct)
+    {
+        var statements = StatementsOf(migration, cluster);
         _progress($"Applying migration {migration.Version} ({migration.Name}) to {database}: {statements.Count} statement(s)…");
         var started = _time.GetTimestamp();
         for (var i = 0; i < statements.Count; i++)

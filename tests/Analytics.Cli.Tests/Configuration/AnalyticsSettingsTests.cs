@@ -92,6 +92,27 @@ public sealed class AnalyticsSettingsTests
         Assert.Contains("known settings: Backend", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http", "analytics", null)]
+    [InlineData("http", "", null)]
+    [InlineData("http", "my-cluster", "must be empty or a cluster name")]
+    [InlineData("chdb", "analytics", "needs Backend \"http\"")]
+    public void A_cluster_is_a_plain_name_and_needs_a_server(string backend, string cluster, string? error)
+    {
+        var settings = AnalyticsSettings.Load(Overrides(("ClickHouse:Backend", backend), ("ClickHouse:Cluster", cluster)));
+
+        if (error is null)
+        {
+            Assert.Equal(cluster, settings.ClickHouse.Validate().Cluster);
+        }
+        else
+        {
+            var refused = Assert.Throws<OptionsValidationException>(() => settings.ClickHouse.Validate());
+            Assert.Equal("Cluster", refused.Key);
+            Assert.Contains(error, refused.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Overrides_beat_the_config_file_and_the_file_beats_the_defaults()
     {

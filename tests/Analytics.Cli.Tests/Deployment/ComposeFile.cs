@@ -80,7 +80,42 @@ internal sealed partial class ComposeFile
             throw new FormatException("A Compose file is one YAML document whose root is a mapping.");
         }
 
-        return new ComposeFile(root, variables);
+        return new ComposeFile((YamlMappingNode)Merged(root), variables);
+    }
+
+    /// <summary>
+    /// The node with YAML merge keys applied, as Compose applies them: <c>&lt;&lt;: *anchor</c> (or a list of
+    /// anchors) copies the anchored mapping's entries that the mapping does not set itself.
+    /// </summary>
+    private static YamlNode Merged(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlSequenceNode sequence:
+                return new YamlSequenceNode(sequence.Children.Select(Merged));
+            case YamlMappingNode mapping:
+                var result = new YamlMappingNode();
+                foreach (var (key, value) in mapping.Children.Where(c => c.Key is not YamlScalarNode { Value: "<<" }))
+                {
+                    result.Add(key, Merged(value));
+                }
+
+                foreach (var merge in mapping.Children.Where(c => c.Key is YamlScalarNode { Value: "<<" }).Select(c => c.Value))
+                {
+                    var sources = merge is YamlSequenceNode list ? list.Children : [merge];
+                    foreach (var (key, value) in sources.OfType<YamlMappingNode>().SelectMany(m => ((YamlMappingNode)Merged(m)).Children))
+                    {
+                        if (!result.Children.ContainsKey(key))
+                        {
+                            result.Add(key, value);
+                        }
+                    }
+                }
+
+                return result;
+            default:
+                return node;
+        }
     }
 
     /// <summary>
