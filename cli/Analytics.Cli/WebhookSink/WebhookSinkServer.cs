@@ -2,13 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Analytics.Alerts.Notifiers.Webhook;
+using Analytics.Processors.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Cli.WebhookSink;
 
@@ -48,27 +44,9 @@ internal sealed class WebhookSinkServer : IAsyncDisposable
     public static async Task<WebhookSinkServer> StartAsync(WebhookSinkOptions options, TimeProvider time, Action<string> print, CancellationToken ct)
     {
         var server = new WebhookSinkServer(options, time, print);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = MaxBodyBytes;
-            kestrel.Listen(IPAddress.Loopback, options.Port);
-        });
-        var app = builder.Build();
-        app.Run(server.HandleAsync);
-        try
-        {
-            await app.StartAsync(ct);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
+        var (app, url) = await KestrelApp.StartAsync(IPAddress.Loopback, options.Port, server.HandleAsync, MaxBodyBytes, ct);
         server._app = app;
-        server.Url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First().TrimEnd('/');
+        server.Url = url.ToString().TrimEnd('/');
         return server;
     }
 

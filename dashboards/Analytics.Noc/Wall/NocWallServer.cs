@@ -3,13 +3,9 @@ using System.Net;
 using Analytics.Common;
 using Analytics.Noc.Snapshots;
 using Analytics.Processors.ClickHouse;
+using Analytics.Processors.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -90,18 +86,7 @@ internal sealed class NocWallServer : IAsyncDisposable
 
     private async Task ListenAsync(CancellationToken ct)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Parse(_options.BindAddress), _options.Port);
-        });
-        var app = builder.Build();
-        app.Run(HandleAsync);
-        await app.StartAsync(ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        Url = new Uri(address.EndsWith('/') ? address : address + "/");
-        _app = app;
+        (_app, Url) = await KestrelApp.StartAsync(IPAddress.Parse(_options.BindAddress), _options.Port, HandleAsync, ct: ct);
         _logger.LogInformation("NOC wall on {Url} (open it in a browser), refreshing every {Interval}.", Url, Durations.Format((long)_options.RefreshInterval.TotalMilliseconds));
     }
 

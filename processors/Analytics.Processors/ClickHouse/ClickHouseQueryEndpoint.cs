@@ -4,13 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Analytics.Common;
+using Analytics.Processors.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -89,19 +85,7 @@ internal sealed partial class ClickHouseQueryEndpoint : IAsyncDisposable
 
     private async Task ListenAsync(CancellationToken ct)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = _options.MaxRequestBodyBytes;
-            kestrel.Listen(IPAddress.Parse(_options.BindAddress), _options.Port);
-        });
-        var app = builder.Build();
-        app.Run(HandleAsync);
-        await app.StartAsync(ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        Url = new Uri(address.EndsWith('/') ? address : address + "/");
-        _app = app;
+        (_app, Url) = await KestrelApp.StartAsync(IPAddress.Parse(_options.BindAddress), _options.Port, HandleAsync, _options.MaxRequestBodyBytes, ct);
         _logger.LogInformation(
             "ClickHouse HTTP endpoint on {Url} over {Store} ({Mode}{Auth}).",
             Url,

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Analytics.Processors.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.IntegrationTests.ClickHouse;
 
@@ -43,12 +39,9 @@ internal sealed class FlakyHttpProxy : IAsyncDisposable
     public static async Task<FlakyHttpProxy> StartAsync(string target)
     {
         var proxy = new FlakyHttpProxy(target);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        proxy._app = builder.Build();
-        proxy._app.Run(proxy.HandleAsync);
-        await proxy._app.StartAsync();
-        proxy.Url = proxy._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var (app, url) = await KestrelApp.StartAsync(IPAddress.Loopback, 0, proxy.HandleAsync);
+        proxy._app = app;
+        proxy.Url = url.ToString().TrimEnd('/');
         return proxy;
     }
 

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Analytics.Processors.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Testing.Http;
 
@@ -62,12 +58,9 @@ internal sealed class CapturingHttpServer : IAsyncDisposable
     public static async Task<CapturingHttpServer> StartAsync()
     {
         var server = new CapturingHttpServer();
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        server._app = builder.Build();
-        server._app.Run(server.HandleAsync);
-        await server._app.StartAsync();
-        server.Url = server._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First().TrimEnd('/');
+        var (app, url) = await KestrelApp.StartAsync(IPAddress.Loopback, 0, server.HandleAsync);
+        server._app = app;
+        server.Url = url.ToString().TrimEnd('/');
         return server;
     }
 
