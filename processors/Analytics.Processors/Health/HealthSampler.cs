@@ -4,8 +4,8 @@ namespace Analytics.Processors.Health;
 /// One owned partition's figures at a moment, as its processor counts them. The owner is the
 /// partition's processor: a new owner after a rebalance counts from zero again. The watermark is
 /// <see cref="long.MinValue"/> before the first beacon; the lag is null while unknown. A retired
-/// partition was released since the previous sample: its last counts are reported, its open sessions
-/// and watermark are its next owner's to report.
+/// partition was released since the previous sample: its last counts are reported, and its gauges
+/// as they were at release unless this instance owns the partition again.
 /// </summary>
 internal readonly record struct PartitionFigures(
     int Partition,
@@ -40,6 +40,7 @@ internal sealed class HealthSampler
     {
         var samples = new List<HealthSample>();
         var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var owned = figures.Partitions.Where(f => !f.Retired).Select(f => f.Partition).ToHashSet();
         foreach (var f in figures.Partitions.OrderBy(f => f.Partition))
         {
             seen.Add(f.Owner);
@@ -50,17 +51,19 @@ internal sealed class HealthSampler
             Add(samples, HealthMetric.LateBeacons, f.Partition, "", Increase(current[1], previous[1]));
             Add(samples, HealthMetric.OrphanBeacons, f.Partition, "", Increase(current[2], previous[2]));
             Add(samples, HealthMetric.DuplicateBeacons, f.Partition, "", Increase(current[3], previous[3]));
-            if (!f.Retired)
+            // A partition released and assigned again in one interval: its new owner's gauges stand.
+            if (f.Retired && owned.Contains(f.Partition))
             {
-                Add(samples, HealthMetric.OpenSessions, f.Partition, "", f.OpenSessions);
+                continue;
             }
 
+            Add(samples, HealthMetric.OpenSessions, f.Partition, "", f.OpenSessions);
             if (f.Lag is { } lag)
             {
                 Add(samples, HealthMetric.ConsumerLag, f.Partition, "", lag);
             }
 
-            if (f.WatermarkMs != long.MinValue && !f.Retired)
+            if (f.WatermarkMs != long.MinValue)
             {
                 Add(samples, HealthMetric.WatermarkDelay, f.Partition, "", Math.Max(0, nowMs - f.WatermarkMs) / 1000.0);
             }

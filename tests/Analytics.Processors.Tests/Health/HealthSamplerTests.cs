@@ -52,6 +52,23 @@ public sealed class HealthSamplerTests
     }
 
     [Fact]
+    public void A_partition_released_at_shutdown_reports_its_gauges_as_they_were_at_release()
+    {
+        var time = new ManualTimeProvider(Start);
+        var clock = new DurabilityClock(time);
+        clock.Assigned(4);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        var samples = new HealthSampler().Sample(Pipeline(Figures(4, new object(), events: 9, retired: true, watermark: now - 2_000, lag: 0)), clock, now);
+
+        Assert.Equal(9, Value(samples, HealthMetric.Events, 4));
+        Assert.Equal(5, Value(samples, HealthMetric.OpenSessions, 4));
+        Assert.Equal(0, Value(samples, HealthMetric.ConsumerLag, 4));
+        Assert.Equal(2, Value(samples, HealthMetric.WatermarkDelay, 4));
+        Assert.Equal(0, Value(samples, HealthMetric.CheckpointAge, 4));
+    }
+
+    [Fact]
     public void Gauges_report_lag_watermark_delay_and_checkpoint_age_at_the_moment()
     {
         var time = new ManualTimeProvider(Start);
