@@ -126,7 +126,10 @@ internal struct SessionCore
     /// <summary>Whether the session is between its first frame and its end.</summary>
     public readonly bool InPlay => State is PlayerState.Playing or PlayerState.Paused or PlayerState.Rebuffering;
 
-    public readonly long StartTimeMs => Started && HasPlayRequest ? FirstFrameTs - PlayRequestTs : -1;
+    public readonly long StartTimeMs => CountedPlay ? FirstFrameTs - PlayRequestTs : -1;
+
+    /// <summary>Whether the session counted a play: its first frame followed its play request.</summary>
+    public readonly bool CountedPlay => Started && HasPlayRequest;
 
     /// <summary>True when the session, still open, would be ended by the timeout at time <paramref name="until"/>.</summary>
     public readonly bool ExpiresBy(long until, SessionRules rules)
@@ -309,11 +312,13 @@ internal struct SessionCore
                 if (e.Fatal)
                 {
                     FatalErrorCodeId = ErrorCodes.Intern(e.ErrorCode);
-                    if (Started)
+                    // A failure counts only against a counted play, so vpf_rate = failures / plays is a
+                    // true ratio: a session joined mid-playback has no play, and its failure is an error only.
+                    if (CountedPlay)
                     {
                         em.Point(t, Contribution.PlaybackFailure);
                     }
-                    else if (HasPlayRequest)
+                    else if (HasPlayRequest && !Started)
                     {
                         em.Point(t, Contribution.VideoStartFailure);
                     }

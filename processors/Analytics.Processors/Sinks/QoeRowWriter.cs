@@ -141,10 +141,10 @@ internal sealed class QoeRowWriter
         var fatal = c.EndReason == SessionEndReason.FatalError;
         var unstarted = c.HasPlayRequest && !c.Started;
         b.UInt8(c.HasPlayRequest);
-        b.UInt8(c.HasPlayRequest && c.Started);
+        b.UInt8(c.CountedPlay);
         b.UInt8(unstarted && fatal);
         b.UInt8(unstarted && !fatal);
-        b.UInt8(c.Started && fatal);
+        b.UInt8(c.CountedPlay && fatal);
         b.NullFlag(c.StartTimeMs < 0);
         if (c.StartTimeMs >= 0)
         {

@@ -75,6 +75,15 @@ public sealed class MetricDefinitionTests
     }
 
     [Fact]
+    public void A_fatal_error_of_a_session_joined_mid_playback_is_an_error_not_a_playback_failure()
+    {
+        // No play was counted for it, so counting its failure would put in vpf_rate's numerator a
+        // session its denominator (plays) does not have.
+        var totals = Totals(Beacons.Make("s", Heartbeat, T), Beacons.Make("s", Error, T + 5_000, error: "E9", fatal: true));
+        Assert.All(totals, t => Assert.Equal((0L, 0L, 0L, 0L, 1L, 1L), (t.Attempts, t.Plays, t.PlaybackFailures, t.VideoStartFailures, t.Errors, t.FatalErrors)));
+    }
+
+    [Fact]
     public void Rebuffering_ratio_is_stall_time_over_playing_plus_stall_time_and_seek_stalls_leave_the_connection_induced_ratio()
     {
         // Playing 1–11 s (10 s), network stall 11–13 s (2 s), playing 13–20 s (7 s), seek stall 20–24 s (4 s), playing 24–30 s (6 s).

@@ -310,7 +310,8 @@ public static class ReferenceModel
                     marks.Add(new Mark(t, "error", Code: b.ErrorCode ?? string.Empty, Flag: b.Fatal == true));
                     if (b.Fatal == true)
                     {
-                        if (started)
+                        // Only a session that counted a play can fail playback (docs/metrics.md).
+                        if (marks.Any(m => m.Kind == "play"))
                         {
                             marks.Add(new Mark(t, "vpf"));
                         }
