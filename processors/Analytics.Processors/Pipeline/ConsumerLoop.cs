@@ -13,6 +13,10 @@ internal sealed class ConsumerLoop
 {
     // How often the loop looks up from a busy queue to flush, tick and checkpoint.
     private static readonly TimeSpan DutyInterval = TimeSpan.FromMilliseconds(100);
+
+    // A partition's first checkpoint comes this soon after its assignment (or at the interval, if
+    // shorter), so a processor restarting in a crash loop still moves its offsets forward.
+    private static readonly TimeSpan FirstCheckpointAfter = TimeSpan.FromSeconds(1);
     private readonly KafkaOptions _kafka;
     private readonly ProcessorOptions _options;
     private readonly TimeSpan _flushInterval;
@@ -65,7 +69,7 @@ internal sealed class ConsumerLoop
         consumer.Subscribe(_kafka.Topic);
 
         var lastTick = _time.GetTimestamp();
-        var lastCheckpoint = lastTick;
+        var checkpoints = new CheckpointSchedule(_options.CheckpointInterval, FirstCheckpointAfter, _time);
         var lastFlush = lastTick;
         var lastDuties = lastTick;
         var stopping = false;
@@ -124,13 +128,9 @@ internal sealed class ConsumerLoop
                 stopping = true;
             }
 
-            if (_time.GetElapsedTime(lastCheckpoint, now) >= _options.CheckpointInterval)
+            foreach (var p in checkpoints.Due(_assignments.Partitions, now))
             {
-                lastCheckpoint = now;
-                foreach (var p in _assignments.Partitions)
-                {
-                    _workers.Send(p, new CheckpointRequest(p, Release: false, Done: null));
-                }
+                _workers.Send(p, new CheckpointRequest(p, Release: false, Done: null));
             }
 
             stopping |= ct.IsCancellationRequested;
