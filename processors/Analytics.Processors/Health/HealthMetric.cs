@@ -21,6 +21,7 @@ internal sealed record HealthMetric(string Name, HealthMetricKind Kind, string U
     public static readonly HealthMetric LateBeacons = new("late_beacons", HealthMetricKind.Counter, "beacons", "partition", "Beacons older than the watermark less the allowed lateness, kept in late_events.");
     public static readonly HealthMetric OrphanBeacons = new("orphan_beacons", HealthMetricKind.Counter, "beacons", "partition", "Valid beacons of sessions that had already ended, kept in orphan_events.");
     public static readonly HealthMetric DuplicateBeacons = new("duplicate_beacons", HealthMetricKind.Counter, "beacons", "partition", "Beacons whose event id the session had already seen, ignored.");
+    public static readonly HealthMetric LostMessages = new("lost_messages", HealthMetricKind.Counter, "messages", "partition", "Offsets skipped between two messages read: messages deleted by retention (or the embedded broker's size limit) before the processor read them.");
     public static readonly HealthMetric OpenSessions = new("open_sessions", HealthMetricKind.Gauge, "sessions", "partition", "Sessions the partition holds open in memory.");
     public static readonly HealthMetric WatermarkDelay = new("watermark_delay_seconds", HealthMetricKind.Gauge, "s", "partition", "How far the partition's event-time watermark trails the wall clock.");
     public static readonly HealthMetric CheckpointAge = new("checkpoint_age_seconds", HealthMetricKind.Gauge, "s", "partition", "Time since the partition's state was last made durable (or since it was assigned): what a crash would replay.");
@@ -31,7 +32,7 @@ internal sealed record HealthMetric(string Name, HealthMetricKind Kind, string U
     /// <summary>Every metric, in the order docs/observability.md lists them.</summary>
     public static IReadOnlyList<HealthMetric> All { get; } =
     [
-        ConsumerLag, Events, DeadLetters, LateBeacons, OrphanBeacons, DuplicateBeacons,
+        ConsumerLag, Events, DeadLetters, LateBeacons, OrphanBeacons, DuplicateBeacons, LostMessages,
         OpenSessions, WatermarkDelay, CheckpointAge, SinkInsertP50, SinkInsertMax, SinkRows,
     ];
 }

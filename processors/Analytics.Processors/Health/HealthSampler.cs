@@ -14,6 +14,7 @@ internal readonly record struct PartitionFigures(
     long Late,
     long Orphans,
     long Duplicates,
+    long Lost,
     int OpenSessions,
     long WatermarkMs,
     long? Lag,
@@ -44,13 +45,14 @@ internal sealed class HealthSampler
         foreach (var f in figures.Partitions.OrderBy(f => f.Partition))
         {
             seen.Add(f.Owner);
-            long[] current = [f.Events, f.Late, f.Orphans, f.Duplicates];
+            long[] current = [f.Events, f.Late, f.Orphans, f.Duplicates, f.Lost];
             var previous = _partitions.GetValueOrDefault(f.Owner) ?? new long[current.Length];
             _partitions[f.Owner] = current;
             Add(samples, HealthMetric.Events, f.Partition, "", Increase(current[0], previous[0]));
             Add(samples, HealthMetric.LateBeacons, f.Partition, "", Increase(current[1], previous[1]));
             Add(samples, HealthMetric.OrphanBeacons, f.Partition, "", Increase(current[2], previous[2]));
             Add(samples, HealthMetric.DuplicateBeacons, f.Partition, "", Increase(current[3], previous[3]));
+            Add(samples, HealthMetric.LostMessages, f.Partition, "", Increase(current[4], previous[4]));
             // A partition released and assigned again in one interval: its new owner's gauges stand.
             if (f.Retired && owned.Contains(f.Partition))
             {

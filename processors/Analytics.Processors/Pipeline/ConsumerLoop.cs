@@ -70,6 +70,7 @@ internal sealed class ConsumerLoop
 
         var lastTick = _time.GetTimestamp();
         var checkpoints = new CheckpointSchedule(_options.CheckpointInterval, FirstCheckpointAfter, _time);
+        var lost = new LostOffsets(_log);
         var lastFlush = lastTick;
         var lastDuties = lastTick;
         var stopping = false;
@@ -120,6 +121,7 @@ internal sealed class ConsumerLoop
                 }
 
                 _end.UpdateLag(consumer, _assignments.Processors);
+                lost.Check(_assignments.Processors);
             }
 
             // With the queue empty, a bounded run checks for the end (cheap until the end is near).

@@ -23,6 +23,9 @@ internal sealed class PartitionCounters
     public long SessionsEnded;
     public long WindowRows;
     public long Corrections;
+
+    /// <summary>Offsets skipped between two messages read: messages deleted (retention) before they were read.</summary>
+    public long Skipped;
     public readonly long[] InvalidByReason = new long[Enum.GetValues<InvalidEventReason>().Length];
 
     /// <summary>Adds another partition's counts, e.g. to keep the totals of partitions this process gave up.</summary>
@@ -40,6 +43,7 @@ internal sealed class PartitionCounters
         SessionsEnded += other.SessionsEnded;
         WindowRows += other.WindowRows;
         Corrections += other.Corrections;
+        Skipped += other.Skipped;
         for (var i = 0; i < InvalidByReason.Length; i++)
         {
             InvalidByReason[i] += other.InvalidByReason[i];
@@ -140,6 +144,12 @@ internal sealed class PartitionProcessor : IWindowRowSink
     /// <summary>Processes one Kafka message. <paramref name="recordTimestampMs"/> is the record's timestamp, or 0 if unknown.</summary>
     public void Process(long offset, long recordTimestampMs, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
+        // Kafka offsets of a plain topic have no holes: one means the log start moved past us.
+        if (_lastOffset >= 0 && offset > _lastOffset + 1)
+        {
+            Counters.Skipped += offset - _lastOffset - 1;
+        }
+
         _lastOffset = offset;
         _sweepSeq = 0;
         Counters.Messages++;

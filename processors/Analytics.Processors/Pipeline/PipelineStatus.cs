@@ -24,6 +24,9 @@ internal sealed record PipelineStatus(
     /// <summary>Rows inserted, by table.</summary>
     public IReadOnlyDictionary<string, long> RowsByTable { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>Messages deleted by retention before they were read (offsets skipped).</summary>
+    public long Lost { get; init; }
+
     /// <summary>Window rows never inserted because a correction replaced them while still buffered.</summary>
     public long CoalescedRows { get; init; }
 }

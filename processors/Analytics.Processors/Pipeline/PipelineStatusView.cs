@@ -29,6 +29,7 @@ internal static class PipelineStatusView
         {
             RowsByTable = output.RowsByTable,
             CoalescedRows = assignments?.CoalescedRows ?? 0,
+            Lost = Sum(c => c.Skipped),
         };
     }
 }

@@ -139,6 +139,7 @@ internal sealed class ProcessorHost
             a.Value.Counters.TooLate,
             a.Value.Counters.Orphans,
             a.Value.Counters.Duplicates,
+            a.Value.Counters.Skipped,
             a.Value.ActiveSessions,
             a.Value.Watermark,
             _end.LagOf(a.Key),

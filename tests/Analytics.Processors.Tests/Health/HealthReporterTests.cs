@@ -29,7 +29,7 @@ public sealed class HealthReporterTests
         }
 
         var reporter = new HealthReporter(
-            () => new PipelineFigures([new PartitionFigures(0, owner, events, 0, 0, 0, 0, long.MinValue, null)], new Dictionary<string, long>(), 0),
+            () => new PipelineFigures([new PartitionFigures(0, owner, events, 0, 0, 0, 0, 0, long.MinValue, null)], new Dictionary<string, long>(), 0),
             new DurabilityClock(time),
             Save,
             TimeSpan.FromSeconds(10),

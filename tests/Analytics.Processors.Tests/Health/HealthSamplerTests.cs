@@ -8,7 +8,7 @@ public sealed class HealthSamplerTests
     private static readonly DateTimeOffset Start = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 
     private static PartitionFigures Figures(int partition, object owner, long events, long late = 0, bool retired = false, long watermark = long.MinValue, long? lag = null)
-        => new(partition, owner, events, late, Orphans: 0, Duplicates: 0, OpenSessions: 5, watermark, lag, retired);
+        => new(partition, owner, events, late, Orphans: 0, Duplicates: 0, Lost: 0, OpenSessions: 5, watermark, lag, retired);
 
     private static PipelineFigures Pipeline(params PartitionFigures[] partitions)
         => new(partitions, new Dictionary<string, long>(), SinkRows: 0);
