@@ -83,7 +83,7 @@ internal sealed class ClickHouseOutput : IPipelineOutput
         var missing = expected.Where(t => !present.Contains(t)).ToList();
         if (missing.Count > 0)
         {
-            throw new PipelineFailedException(new InvalidOperationException(
+            throw new PipelineFailedException("output", new InvalidOperationException(
                 $"ClickHouse database {_options.Database} lacks {string.Join(", ", missing)}. "
                 + "Run the migrations (analytics migrate), or choose windows that have tables (10s and 1m do)."));
         }

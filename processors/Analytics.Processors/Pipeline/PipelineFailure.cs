@@ -7,20 +7,22 @@ internal sealed class PipelineFailure
 {
     private readonly TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _log;
-    private Exception? _exception;
+    private PipelineFailedException? _exception;
 
     public PipelineFailure(ILogger log) => _log = log;
 
-    public Exception? Exception => Volatile.Read(ref _exception);
+    public PipelineFailedException? Exception => Volatile.Read(ref _exception);
 
     /// <summary>Completes when the pipeline fails: blocked sends and handovers wait on it too.</summary>
     public Task Signal => _signal.Task;
 
-    public void Fail(Exception ex)
+    /// <summary>Records the first failure: which part failed, and its cause as thrown.</summary>
+    public void Fail(string component, Exception cause)
     {
-        if (Interlocked.CompareExchange(ref _exception, ex, null) is null)
+        var failure = cause as PipelineFailedException ?? new PipelineFailedException(component, cause);
+        if (Interlocked.CompareExchange(ref _exception, failure, null) is null)
         {
-            _log.LogError(ex, "{Message}", ex.Message);
+            _log.LogError(cause, "{Message}; stopping without committing further offsets.", failure.Message);
             _signal.TrySetResult();
         }
     }
@@ -31,7 +33,7 @@ internal sealed class PipelineFailure
         {
             if (t.IsFaulted)
             {
-                Fail(new InvalidOperationException($"The {what} failed; stopping without committing further offsets: {t.Exception!.GetBaseException().Message}", t.Exception.GetBaseException()));
+                Fail(what, t.Exception!.GetBaseException());
             }
         },
         TaskScheduler.Default);
@@ -49,7 +51,7 @@ internal sealed class PipelineFailure
         }
         catch (Exception ex)
         {
-            Fail(new InvalidOperationException($"Failed while {what}: {ex.Message}", ex));
+            Fail(what, ex);
             return fallback();
         }
     }

@@ -101,7 +101,7 @@ internal sealed class ProcessorHost
         }
         catch (Exception ex)
         {
-            _failure.Fail(ex);
+            _failure.Fail("consumer", ex);
         }
 
         if (_failure.Exception is null)
@@ -126,7 +126,7 @@ internal sealed class ProcessorHost
             await abort.CancelAsync();
             await stopHealth.CancelAsync();
             await Task.WhenAll(workerTasks.Append(outputTask).Append(healthTask).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-            throw new PipelineFailedException(_failure.Exception!);
+            throw _failure.Exception!;
         }
     }
 
