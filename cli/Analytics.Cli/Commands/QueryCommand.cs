@@ -36,7 +36,7 @@ internal static class QueryCommand
             await using var stdout = Console.OpenStandardOutput();
             await stdout.WriteAsync(output, ct);
             return 0;
-        }));
+        }, parse.InvocationConfiguration.Error));
         return command;
     }
 
