@@ -1,5 +1,5 @@
-using System.Net;
 using Analytics.Common;
+using Analytics.Processors.Hosting;
 
 namespace Analytics.Noc.Wall;
 
@@ -30,21 +30,7 @@ internal sealed record NocWallOptions
 
     public NocWallOptions Validate()
     {
-        if (Port is < 0 or > 65535)
-        {
-            throw new OptionsValidationException(Component, nameof(Port), "must be between 0 (any free port) and 65535", Port);
-        }
-
-        if (!IPAddress.TryParse(BindAddress, out var address))
-        {
-            throw new OptionsValidationException(Component, nameof(BindAddress), "must be an IP address such as 127.0.0.1", BindAddress);
-        }
-
-        if (!IPAddress.IsLoopback(address) && !AllowNonLoopback)
-        {
-            throw new OptionsValidationException(
-                Component, nameof(BindAddress), "must be a loopback address unless AllowNonLoopback is set (the wall has no TLS and no login)", BindAddress);
-        }
+        ListenAddress.Validate(Component, Port, BindAddress, AllowNonLoopback, "the wall has no TLS and no login");
 
         if (RefreshInterval < TimeSpan.FromSeconds(1) || RefreshInterval > TimeSpan.FromMinutes(5))
         {

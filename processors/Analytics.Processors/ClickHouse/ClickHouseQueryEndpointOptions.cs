@@ -1,6 +1,6 @@
-using System.Net;
 using System.Text;
 using Analytics.Common;
+using Analytics.Processors.Hosting;
 
 namespace Analytics.Processors.ClickHouse;
 
@@ -37,21 +37,7 @@ internal sealed record ClickHouseQueryEndpointOptions
 
     public void Validate()
     {
-        if (Port is < 0 or > 65535)
-        {
-            throw new OptionsValidationException(Component, nameof(Port), "must be between 0 (any free port) and 65535", Port);
-        }
-
-        if (!IPAddress.TryParse(BindAddress, out var address))
-        {
-            throw new OptionsValidationException(Component, nameof(BindAddress), "must be an IP address such as 127.0.0.1", BindAddress);
-        }
-
-        if (!IPAddress.IsLoopback(address) && !AllowNonLoopback)
-        {
-            throw new OptionsValidationException(
-                Component, nameof(BindAddress), "must be a loopback address unless AllowNonLoopback is set (the endpoint has no TLS)", BindAddress);
-        }
+        ListenAddress.Validate(Component, Port, BindAddress, AllowNonLoopback, "the endpoint has no TLS");
 
         if (string.IsNullOrEmpty(User) || User.Contains(':', StringComparison.Ordinal))
         {
