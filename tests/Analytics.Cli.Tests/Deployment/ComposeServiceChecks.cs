@@ -1,4 +1,5 @@
 using Analytics.Common;
+using YamlDotNet.Core;
 
 namespace Analytics.Cli.Tests.Deployment;
 
@@ -10,6 +11,34 @@ internal static class ComposeServiceChecks
 {
     public const string Healthy = "service_healthy";
     public const string Completed = "service_completed_successfully";
+
+    /// <summary>
+    /// Reads and parses a Compose file of the repository and runs <see cref="CheckAll"/> on it; null, with the
+    /// reason in <paramref name="problems"/>, when it is missing or not Compose.
+    /// </summary>
+    public static ComposeFile? Open(RepositoryFiles files, string path, IReadOnlyDictionary<string, string>? variables, List<string> problems)
+    {
+        if (files.Read(path) is not { } text)
+        {
+            problems.Add($"{path} is missing");
+            return null;
+        }
+
+        ComposeFile compose;
+        try
+        {
+            compose = ComposeFile.Parse(text, variables ?? new Dictionary<string, string>());
+        }
+        catch (Exception ex) when (ex is YamlException or FormatException or InvalidCastException)
+        {
+            problems.Add($"{path} is not a Compose file: {ex.Message}");
+            return null;
+        }
+
+        problems.AddRange(compose.Problems);
+        CheckAll(compose, files, problems);
+        return compose;
+    }
 
     /// <summary>All of the above.</summary>
     public static void CheckAll(ComposeFile compose, RepositoryFiles files, List<string> problems)

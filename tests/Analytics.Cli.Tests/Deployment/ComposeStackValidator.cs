@@ -1,5 +1,4 @@
 using Analytics.Cli.Configuration;
-using YamlDotNet.Core;
 using static Analytics.Cli.Tests.Deployment.ClickHouseStackCheck;
 using static Analytics.Cli.Tests.Deployment.ComposeServiceChecks;
 using static Analytics.Cli.Tests.Deployment.KafkaStackCheck;
@@ -26,23 +25,11 @@ internal static class ComposeStackValidator
     public static IReadOnlyList<string> Validate(RepositoryFiles files, IReadOnlyDictionary<string, string>? variables = null)
     {
         var problems = new List<string>();
-        if (files.Read(ComposePath) is not { } text)
+        if (Open(files, ComposePath, variables, problems) is not { } compose)
         {
-            return [$"{ComposePath} is missing"];
+            return problems;
         }
 
-        ComposeFile compose;
-        try
-        {
-            compose = ComposeFile.Parse(text, variables ?? new Dictionary<string, string>());
-        }
-        catch (Exception ex) when (ex is YamlException or FormatException or InvalidCastException)
-        {
-            return [$"{ComposePath} is not a Compose file: {ex.Message}"];
-        }
-
-        problems.AddRange(compose.Problems);
-        CheckAll(compose, files, problems);
         var kafka = CheckBrokers(compose, [Kafka], problems);
         var clickHouse = CheckClickHouse(compose, ClickHouse, files, problems);
         var topics = CheckTopicInit(compose, kafka, problems);

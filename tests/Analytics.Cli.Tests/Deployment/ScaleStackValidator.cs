@@ -1,5 +1,4 @@
 using Analytics.Cli.Configuration;
-using YamlDotNet.Core;
 using static Analytics.Cli.Tests.Deployment.ClickHouseStackCheck;
 using static Analytics.Cli.Tests.Deployment.ComposeServiceChecks;
 using static Analytics.Cli.Tests.Deployment.KafkaStackCheck;
@@ -23,23 +22,12 @@ internal static class ScaleStackValidator
 
     public static IReadOnlyList<string> Validate(RepositoryFiles files, IReadOnlyDictionary<string, string>? variables = null)
     {
-        if (files.Read(ComposePath) is not { } text)
+        var problems = new List<string>();
+        if (Open(files, ComposePath, variables, problems) is not { } compose)
         {
-            return [$"{ComposePath} is missing"];
+            return problems;
         }
 
-        ComposeFile compose;
-        try
-        {
-            compose = ComposeFile.Parse(text, variables ?? new Dictionary<string, string>());
-        }
-        catch (Exception ex) when (ex is YamlException or FormatException or InvalidCastException)
-        {
-            return [$"{ComposePath} is not a Compose file: {ex.Message}"];
-        }
-
-        var problems = new List<string>(compose.Problems);
-        CheckAll(compose, files, problems);
         var services = compose.Services.Values.ToList();
         var brokerNames = services.Where(s => (s.Image ?? string.Empty).StartsWith(KafkaImage, StringComparison.Ordinal) && s.Environment.ContainsKey("KAFKA_NODE_ID")).Select(s => s.Name).ToList();
         if (brokerNames.Count < 3)
