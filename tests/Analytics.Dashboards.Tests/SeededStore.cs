@@ -6,7 +6,6 @@ using Analytics.Processors.Pipeline;
 using Analytics.Processors.Pipeline.Replay;
 using Analytics.Processors.Sinks;
 using Analytics.Testing;
-using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Analytics.Dashboards.Tests;
@@ -83,7 +82,8 @@ public sealed class SeededStore : IAsyncLifetime
         }.Validate();
         cluster.CreateTopic(kafka.Topic, Partitions);
         cluster.CreateTopic(kafka.DeadLetterTopic, 1);
-        var count = Produce(kafka, TrafficGenerator.Generate(simulation));
+        var count = TopicWriter.Produce(kafka, TrafficGenerator.Generate(simulation)
+            .Select(m => new TopicMessage(ReplayPipeline.PartitionOf(m.Key, Partitions), m.Key, m.Value, m.DeliveryTimeMs)));
         if (count < 1000)
         {
             throw new InvalidOperationException($"only {count} beacons seeded");
@@ -107,31 +107,6 @@ public sealed class SeededStore : IAsyncLifetime
                 await Connection.ExecuteAsync($"SYSTEM WAIT VIEW {Database}.qoe_{cube}_{grain}_mv");
             }
         }
-    }
-
-    private static long Produce(KafkaOptions kafka, IEnumerable<SimulatedMessage> messages)
-    {
-        LibRdKafka.EnsureLoaded();
-        using var producer = new ProducerBuilder<byte[], byte[]>(kafka.ToProducerConfig()).Build();
-        long count = 0;
-        var failed = 0;
-        foreach (var m in messages)
-        {
-            producer.Produce(
-                new TopicPartition(kafka.Topic, ReplayPipeline.PartitionOf(m.Key, Partitions)),
-                new Message<byte[], byte[]> { Key = m.Key, Value = m.Value, Timestamp = new Timestamp(m.DeliveryTimeMs, TimestampType.CreateTime) },
-                r =>
-                {
-                    if (r.Error.IsError)
-                    {
-                        Interlocked.Increment(ref failed);
-                    }
-                });
-            count++;
-        }
-
-        producer.Flush(TimeSpan.FromSeconds(60));
-        return failed == 0 ? count : throw new InvalidOperationException($"{failed} beacons were not produced");
     }
 
     // The simulator opens no incidents: a resolved P0 and an open P1 inside the seeded range, with their

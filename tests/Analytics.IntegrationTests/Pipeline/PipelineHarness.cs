@@ -17,29 +17,9 @@ namespace Analytics.IntegrationTests.Pipeline;
 /// <summary>Drives the real pipeline: produces messages to the mock Kafka, runs the processor, reads ClickHouse back.</summary>
 internal static class PipelineHarness
 {
+    // Explicit partitions: the reference model needs to know each partition's arrival order.
     public static void Produce(KafkaOptions kafka, IEnumerable<DeliveredMessage> messages)
-    {
-        LibRdKafka.EnsureLoaded();
-        using var producer = new ProducerBuilder<byte[], byte[]>(kafka.ToProducerConfig()).Build();
-        var failed = 0;
-        foreach (var m in messages)
-        {
-            // Explicit partitions: the reference model needs to know each partition's arrival order.
-            producer.Produce(
-                new TopicPartition(kafka.Topic, m.Partition),
-                new Message<byte[], byte[]> { Key = m.Key, Value = m.Value },
-                r =>
-                {
-                    if (r.Error.IsError)
-                    {
-                        Interlocked.Increment(ref failed);
-                    }
-                });
-        }
-
-        producer.Flush(TimeSpan.FromSeconds(60));
-        Assert.Equal(0, failed);
-    }
+        => TopicWriter.Produce(kafka, messages.Select(m => new TopicMessage(m.Partition, m.Key, m.Value)));
 
     /// <summary>Runs the processor over everything in the topic (bounded mode), as `analytics run --bounded` does.</summary>
     public static async Task<PipelineStatus> RunBoundedAsync(KafkaOptions kafka, ProcessorOptions options, string database, IClickHouseConnection store)
